@@ -1,0 +1,358 @@
+"""Models → RDF quads under our ontology, written as Turtle, N-Triples, TriG and an Oxigraph store.
+
+This is the one place that maps model fields to IRIs (names from :mod:`kg.terms`). A claim is a
+statement node in the Wikidata way: the figure, its period, kind and evidence hang off it, and
+a funding flow also gets a direct ``funder kg:funds recipient`` edge. Each source's claims go to
+a named graph of their own; actors, sources, vocabulary and the ontology to the default graph.
+
+Quads are made as pyoxigraph terms: the store and the serialisations are Oxigraph's (fast, and
+deterministic when fed sorted quads); :func:`kg.graph.load_graph` gives rdflib a copy for SHACL
+and for notebooks.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Store, parse, serialize
+
+from kg import arithmetic
+from kg.models import Actor, Claim, Concept, Dataset, Locator, Period, Source, Span
+from kg.terms import (
+    ACTOR_CLASSES,
+    DERIVATION_IRIS,
+    HEDGE_IRIS,
+    KG,
+    KIND_IRIS,
+    PREFIXES,
+    SOURCE_CLASSES,
+    STATUS_IRIS,
+    UNIT_IRIS,
+    actor_iri,
+    claim_iri,
+    graph_iri,
+    instrument_iri,
+    metric_iri,
+    part_iri,
+    period_iri,
+    source_iri,
+    whole_iri,
+)
+
+ONTOLOGY = Path(__file__).resolve().parent.parent / "ontology" / "kg.ttl"
+DEFAULT_BUILD = Path("build")
+QUOTE_CONTEXT = 32  # characters of prefix and suffix kept beside a quote (oa:TextQuoteSelector)
+
+# Output files of a build folder.
+TURTLE, NTRIPLES, TRIG, STORE, SUMMARY = "graph.ttl", "graph.nt", "graph.trig", "store", "summary.json"
+
+
+def _ns(prefix: str, local: str) -> NamedNode:
+    return NamedNode(PREFIXES[prefix] + local)
+
+
+RDF_TYPE = _ns("rdf", "type")
+RDFS_LABEL, RDFS_COMMENT = _ns("rdfs", "label"), _ns("rdfs", "comment")
+XSD_DECIMAL, XSD_DATE, XSD_INTEGER = _ns("xsd", "decimal"), _ns("xsd", "date"), _ns("xsd", "integer")
+ID = _ns("dcterms", "identifier")
+
+
+def kg(local: str) -> NamedNode:
+    return NamedNode(KG + local)
+
+
+def decimal_literal(value: Decimal) -> Literal:
+    """xsd:decimal in its canonical lexical form: no exponent, no needless zeros."""
+    return Literal(format(value.normalize(), "f"), datatype=XSD_DECIMAL)
+
+
+def integer_literal(value: int) -> Literal:
+    return Literal(str(value), datatype=XSD_INTEGER)
+
+
+def date_literal(value: date) -> Literal:
+    return Literal(value.isoformat(), datatype=XSD_DATE)
+
+
+@dataclass
+class _Quads:
+    """Collects quads for one graph; ``add`` skips None objects so optional fields read simply."""
+
+    graph: NamedNode | DefaultGraph
+    quads: list[Quad]
+
+    def add(self, subject: NamedNode, predicate: NamedNode, obj: NamedNode | Literal | None) -> None:
+        if obj is not None:
+            self.quads.append(Quad(subject, predicate, obj, self.graph))
+
+
+def build_quads(dataset: Dataset, *, ontology: Path | None = ONTOLOGY) -> list[Quad]:
+    """Every quad of the dataset (and the ontology), sorted, without duplicates."""
+    quads: list[Quad] = []
+    default = _Quads(DefaultGraph(), quads)
+    if ontology is not None:
+        for triple in parse(path=str(ontology), format=RdfFormat.TURTLE):
+            quads.append(Quad(triple.subject, triple.predicate, triple.object, DefaultGraph()))
+    for scheme, concepts, iri in (
+        ("MetricScheme", dataset.vocabulary.metrics, metric_iri),
+        ("InstrumentScheme", dataset.vocabulary.instruments, instrument_iri),
+    ):
+        for concept in concepts:
+            _add_concept(default, concept, NamedNode(iri(concept.id)), kg(scheme))
+    for actor in dataset.actors:
+        _add_actor(default, actor)
+    for source in dataset.sources:
+        _add_source(default, source, dataset.texts.get(source.id))
+    # claim ids are unique across a dataset, so a formula or an upstream link names a claim by
+    # id alone; this finds the source (and so the IRI) of the claim it names
+    claim_sources = {claim.id: source_id for source_id, claim in dataset.claims()}
+    periods = {}
+    for source_id, claim in dataset.claims():
+        named = _Quads(NamedNode(graph_iri(source_id)), quads)
+        _add_claim(named, source_id, claim, dataset.texts.get(source_id), claim_sources)
+        if claim.period:
+            periods[claim.period.label] = claim.period
+    for period in periods.values():
+        _add_period(default, period)
+    return sorted(set(quads), key=str)
+
+
+def _add_concept(out: _Quads, concept: Concept, node: NamedNode, scheme: NamedNode) -> None:
+    out.add(node, RDF_TYPE, _ns("skos", "Concept"))
+    out.add(node, _ns("skos", "inScheme"), scheme)
+    out.add(node, ID, Literal(concept.id))
+    for predicate in (_ns("skos", "prefLabel"), RDFS_LABEL):
+        out.add(node, predicate, Literal(concept.label.en, language="en"))
+        out.add(node, predicate, Literal(concept.label.zh, language="zh"))
+    out.add(node, _ns("skos", "definition"), Literal(concept.definition, language="en"))
+
+
+def _add_actor(out: _Quads, actor: Actor) -> None:
+    node = NamedNode(actor_iri(actor.id))
+    out.add(node, RDF_TYPE, kg("Actor"))
+    out.add(node, RDF_TYPE, kg(ACTOR_CLASSES[actor.type]))
+    out.add(node, ID, Literal(actor.id))
+    out.add(node, RDFS_LABEL, Literal(actor.label.en, language="en"))
+    out.add(node, RDFS_LABEL, Literal(actor.label.zh, language="zh"))
+    for alias in actor.aliases:
+        out.add(node, _ns("skos", "altLabel"), Literal(alias))
+    for member in actor.members:
+        out.add(node, kg("member"), NamedNode(actor_iri(member)))
+    if actor.country:
+        out.add(node, kg("country"), NamedNode(actor_iri(actor.country)))
+    if actor.description:
+        out.add(node, RDFS_COMMENT, Literal(actor.description, language="en"))
+
+
+def _add_source(out: _Quads, source: Source, text: str | None) -> None:
+    node = NamedNode(source_iri(source.id))
+    out.add(node, RDF_TYPE, kg("Source"))
+    out.add(node, RDF_TYPE, kg(SOURCE_CLASSES[source.kind]))
+    out.add(node, ID, Literal(source.id))
+    out.add(node, _ns("dcterms", "title"), Literal(source.title, language=source.language or "en"))
+    if source.title_en and source.language != "en":
+        out.add(node, _ns("dcterms", "title"), Literal(source.title_en, language="en"))
+    if source.publisher:
+        out.add(node, _ns("dcterms", "publisher"), NamedNode(actor_iri(source.publisher)))
+    if source.author:
+        out.add(node, _ns("dcterms", "creator"), Literal(source.author))
+    if source.date:
+        out.add(node, _ns("dcterms", "date"), date_literal(source.date))
+    if source.language:
+        out.add(node, _ns("dcterms", "language"), Literal(source.language))
+    if source.url:
+        out.add(node, _ns("schema", "url"), NamedNode(source.url))
+    if source.sha256:
+        out.add(node, kg("sha256"), Literal(source.sha256))
+    if text is not None:
+        # The text itself travels with the graph: offsets without their text are useless.
+        out.add(node, _ns("schema", "text"), Literal(text))
+    for cited in source.cites:
+        out.add(node, _ns("dcterms", "references"), NamedNode(source_iri(cited)))
+
+
+def _add_period(out: _Quads, period: Period) -> None:
+    node = NamedNode(period_iri(period.label))
+    start, end = period.start_end()
+    out.add(node, RDF_TYPE, kg("Period"))
+    out.add(node, RDF_TYPE, _ns("time", "ProperInterval"))
+    out.add(node, RDFS_LABEL, Literal(period.label))
+    out.add(node, kg("startDate"), date_literal(start) if start else None)
+    out.add(node, kg("endDate"), date_literal(end) if end else None)
+
+
+def _add_claim(
+    out: _Quads, source_id: str, claim: Claim, text: str | None, claim_sources: dict[str, str]
+) -> None:
+    iri = claim_iri(source_id, claim.id)
+    node = NamedNode(iri)
+    source = NamedNode(source_iri(source_id))
+    out.add(node, RDF_TYPE, kg("Claim"))
+    out.add(node, ID, Literal(claim.id))
+    out.add(node, _ns("dcterms", "source"), source)
+    for subject in claim.subjects:
+        out.add(node, kg("subject"), NamedNode(actor_iri(subject)))
+    if claim.metric:
+        out.add(node, kg("metric"), NamedNode(metric_iri(claim.metric)))
+    if claim.period:
+        out.add(node, kg("period"), NamedNode(period_iri(claim.period.label)))
+    out.add(node, kg("kind"), NamedNode(KIND_IRIS[claim.kind]))
+    out.add(node, kg("status"), NamedNode(STATUS_IRIS[claim.status]))
+    for cited in claim.attributed_to:
+        out.add(node, kg("attributedTo"), NamedNode(source_iri(cited)))
+    if claim.note:
+        out.add(node, _ns("skos", "editorialNote"), Literal(claim.note, language="en"))
+
+    if claim.quantity:
+        quantity = claim.quantity
+        qnode = NamedNode(part_iri(iri, "quantity"))
+        out.add(node, kg("quantity"), qnode)
+        out.add(qnode, RDF_TYPE, kg("Quantity"))
+        out.add(qnode, _ns("schema", "value"), decimal_literal(quantity.value))
+        out.add(qnode, _ns("qudt", "unit"), NamedNode(UNIT_IRIS[quantity.unit]))
+        out.add(qnode, kg("unitCode"), Literal(quantity.unit))
+        out.add(qnode, kg("asWritten"), Literal(quantity.text))
+        out.add(qnode, kg("hedge"), NamedNode(HEDGE_IRIS[quantity.hedge]))
+        low, high = quantity.bounds()
+        out.add(qnode, _ns("schema", "minValue"), decimal_literal(low) if low is not None else None)
+        out.add(qnode, _ns("schema", "maxValue"), decimal_literal(high) if high is not None else None)
+        if isinstance(claim.evidence, Span):
+            # where the figure itself stands, inside the quote
+            start = claim.evidence.start + claim.evidence.quote.index(quantity.text)
+            out.add(qnode, kg("start"), integer_literal(start))
+            out.add(qnode, kg("end"), integer_literal(start + len(quantity.text)))
+
+    _add_evidence(out, node, iri, source, claim.evidence, text)
+
+    if claim.flow:
+        funder, recipient = NamedNode(actor_iri(claim.flow.funder)), NamedNode(actor_iri(claim.flow.recipient))
+        out.add(node, RDF_TYPE, kg("FundingFlow"))
+        out.add(node, kg("funder"), funder)
+        out.add(node, kg("recipient"), recipient)
+        out.add(node, kg("instrument"), NamedNode(instrument_iri(claim.flow.instrument)))
+        out.add(funder, kg("funds"), recipient)  # the "truthy" edge, for simple graph queries
+    if claim.formula:
+        out.add(node, kg("formula"), Literal(claim.formula))
+        for ref in arithmetic.references(claim.formula):
+            out.add(node, kg("relatesTo"), NamedNode(claim_iri(claim_sources[ref], ref)))
+    if claim.share_of:
+        out.add(node, kg("shareOf"), NamedNode(whole_iri(claim.share_of)))
+    for index, upstream in enumerate(claim.derived_from, start=1):
+        link = NamedNode(part_iri(iri, f"upstream-{index}"))
+        target = NamedNode(claim_iri(claim_sources[upstream.claim], upstream.claim))
+        out.add(node, kg("upstream"), link)
+        out.add(node, _ns("prov", "wasDerivedFrom"), target)
+        out.add(link, RDF_TYPE, kg("Derivation"))
+        out.add(link, kg("upstreamClaim"), target)
+        out.add(link, kg("derivation"), NamedNode(DERIVATION_IRIS[upstream.how]))
+
+
+def _add_evidence(
+    out: _Quads, node: NamedNode, iri: str, source: NamedNode, evidence: Span | Locator, text: str | None
+) -> None:
+    enode = NamedNode(part_iri(iri, "evidence"))
+    out.add(node, kg("evidence"), enode)
+    out.add(enode, RDF_TYPE, _ns("oa", "SpecificResource"))
+    out.add(enode, _ns("oa", "hasSource"), source)
+    if isinstance(evidence, Span):
+        out.add(node, _ns("prov", "wasQuotedFrom"), source)
+        position, quote = NamedNode(part_iri(iri, "position")), NamedNode(part_iri(iri, "quote"))
+        out.add(enode, _ns("oa", "hasSelector"), position)
+        out.add(enode, _ns("oa", "hasSelector"), quote)
+        out.add(position, RDF_TYPE, _ns("oa", "TextPositionSelector"))
+        out.add(position, _ns("oa", "start"), integer_literal(evidence.start))
+        out.add(position, _ns("oa", "end"), integer_literal(evidence.end))
+        out.add(quote, RDF_TYPE, _ns("oa", "TextQuoteSelector"))
+        out.add(quote, _ns("oa", "exact"), Literal(evidence.quote))
+        if text is not None:
+            prefix = text[max(0, evidence.start - QUOTE_CONTEXT) : evidence.start]
+            suffix = text[evidence.end : evidence.end + QUOTE_CONTEXT]
+            out.add(quote, _ns("oa", "prefix"), Literal(prefix) if prefix else None)
+            out.add(quote, _ns("oa", "suffix"), Literal(suffix) if suffix else None)
+    else:
+        out.add(enode, RDF_TYPE, kg("Locator"))
+        out.add(enode, kg("page"), Literal(evidence.page) if evidence.page else None)
+        out.add(enode, kg("figure"), Literal(evidence.figure) if evidence.figure else None)
+        out.add(enode, kg("section"), Literal(evidence.section) if evidence.section else None)
+        out.add(enode, _ns("schema", "url"), NamedNode(evidence.url) if evidence.url else None)
+        out.add(enode, kg("quote"), Literal(evidence.quote) if evidence.quote else None)
+
+
+@dataclass(frozen=True)
+class BuildSummary:
+    """What a build made and where it went."""
+
+    build_dir: Path
+    claims: int
+    figures: int
+    flows: int
+    actors: int
+    sources: int
+    triples: int
+    files: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "claims": self.claims,
+            "figures": self.figures,
+            "flows": self.flows,
+            "actors": self.actors,
+            "sources": self.sources,
+            "triples": self.triples,
+            "files": list(self.files),
+        }
+
+
+def build(dataset: Dataset, build_dir: Path = DEFAULT_BUILD, *, ontology: Path | None = ONTOLOGY) -> BuildSummary:
+    """Write the dataset's graph to ``build_dir``; the old folder stays until the new one is whole."""
+    quads = build_quads(dataset, ontology=ontology)
+    claims = [claim for _, claim in dataset.claims()]
+    triples = sorted({q.triple for q in quads}, key=str)
+    summary = BuildSummary(
+        build_dir=Path(build_dir),
+        claims=len(claims),
+        figures=sum(1 for c in claims if c.quantity),
+        flows=sum(1 for c in claims if c.flow),
+        actors=len(dataset.actors),
+        sources=len(dataset.sources),
+        triples=len(triples),
+        files=(TURTLE, NTRIPLES, TRIG, STORE + "/", SUMMARY),
+    )
+    build_dir = Path(build_dir)
+    build_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{build_dir.name}-", dir=build_dir.parent))
+    try:
+        prefixes = {p: iri for p, iri in PREFIXES.items() if p != "sh"}
+        serialize(triples, str(staging / TURTLE), RdfFormat.TURTLE, prefixes=prefixes)
+        serialize(triples, str(staging / NTRIPLES), RdfFormat.N_TRIPLES)
+        serialize(quads, str(staging / TRIG), RdfFormat.TRIG, prefixes=prefixes)
+        store = Store(str(staging / STORE))
+        store.bulk_extend(quads)
+        store.flush()
+        del store
+        (staging / SUMMARY).write_text(json.dumps(summary.as_dict(), indent=2) + "\n", encoding="utf-8")
+        staging.chmod(0o755)  # mkdtemp makes it private; a build folder is for everyone
+        _replace_dir(staging, build_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return summary
+
+
+def _replace_dir(new: Path, target: Path) -> None:
+    """Swap ``new`` into ``target``'s place with renames, so readers never see half a build."""
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}-old-{os.getpid()}")
+        target.rename(old)
+    new.rename(target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
