@@ -188,9 +188,7 @@ def _add_period(out: _Quads, period: Period) -> None:
     out.add(node, kg("endDate"), date_literal(end) if end else None)
 
 
-def _add_claim(
-    out: _Quads, source_id: str, claim: Claim, text: str | None, claim_sources: dict[str, str]
-) -> None:
+def _add_claim(out: _Quads, source_id: str, claim: Claim, text: str | None, claim_sources: dict[str, str]) -> None:
     iri = claim_iri(source_id, claim.id)
     node = NamedNode(iri)
     source = NamedNode(source_iri(source_id))
@@ -355,4 +353,3 @@ def _replace_dir(new: Path, target: Path) -> None:
     new.rename(target)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
-

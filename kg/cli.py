@@ -10,9 +10,9 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 
@@ -33,7 +33,7 @@ DataDir = Annotated[
 BuildDir = Annotated[Path, typer.Option("--build", help="Build folder: graph files and the store.")]
 
 
-class TableFormat(str, Enum):
+class TableFormat(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
@@ -92,7 +92,8 @@ def figures(
 
     Example: kg figures --format csv > figures.csv
     """
-    from kg.figures import FIGURE_FIELDS, figures as list_figures
+    from kg.figures import FIGURE_FIELDS
+    from kg.figures import figures as list_figures
     from kg.output import to_csv, to_json, to_table
     from kg.store import open_store
 
@@ -105,6 +106,254 @@ def figures(
     else:
         shown = ("id", "text", "value", "unit", "period", "kind", "subject", "attributed_to")
         emit(to_table(records, shown, title=f"{len(records)} figures"))
+
+
+class QueryFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    tsv = "tsv"
+    json = "json"
+    turtle = "turtle"
+    ntriples = "ntriples"
+
+
+@app.command()
+def query(
+    query_file: Annotated[
+        str | None, typer.Argument(help="File with the query; '-' or nothing reads standard input.", show_default=False)
+    ] = None,
+    expression: Annotated[str | None, typer.Option("-e", "--expression", help="The query itself.")] = None,
+    fmt: Annotated[
+        QueryFormat,
+        typer.Option("--format", help="table, csv, tsv, json (SELECT, ASK); turtle, ntriples (CONSTRUCT, DESCRIBE)."),
+    ] = QueryFormat.table,
+    timeout: Annotated[float, typer.Option(help="Seconds before the query is stopped.")] = 30.0,
+    allow_service: Annotated[
+        bool, typer.Option("--allow-service", help="Let SERVICE clauses reach the network (off: they are refused).")
+    ] = False,
+    data: DataDir = DEFAULT_DATA,
+    build_dir: BuildDir = Path("build"),
+) -> None:
+    """Run a SPARQL query on the graph; prefixes kg:, claim:, actor:, ... are predeclared.
+
+    Examples:
+
+      kg query examples/queries/who-funds-whom.rq
+
+      kg query -e 'SELECT ?id ?text WHERE { ?c dcterms:identifier ?id ; kg:quantity/kg:asWritten ?text }'
+
+      kg query --format csv - < my-query.rq > answer.csv
+    """
+    from kg.output import to_table
+    from kg.query import QueryError, QueryTimeout, read_query, run_query, serialize_result
+    from kg.store import compact_term, open_store
+
+    if expression is not None:
+        text = expression
+    elif query_file in (None, "-"):
+        if query_file is None and sys.stdin.isatty():
+            fail("give a query file, -e 'QUERY', or a query on standard input")
+        text = sys.stdin.read()
+    else:
+        try:
+            text = read_query(query_file)
+        except QueryError as err:
+            fail(str(err))
+    with known_errors():
+        store = open_store(build_dir, data)
+    try:
+        result = run_query(store, text, allow_service=allow_service, timeout=timeout)
+    except QueryTimeout as err:
+        fail(str(err), code=3)
+    except QueryError as err:
+        fail(str(err))
+    if result.is_empty():
+        typer.echo("no results", err=True)
+        if fmt is QueryFormat.table:
+            return
+    if fmt is QueryFormat.table and result.kind == "select":
+        records = [{v: compact_term(row[v]) for v in result.variables} for row in result.rows]
+        emit(to_table(records, result.variables, title=f"{len(records)} rows"))
+    elif fmt is QueryFormat.table:
+        emit(serialize_result(result, "turtle" if result.kind == "graph" else "csv"))
+    else:
+        emit(serialize_result(result, fmt.value))
+
+
+class FlowFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+Depth = Annotated[int, typer.Option("--depth", min=1, help="Longest path followed, in hops.")]
+PathLimit = Annotated[int, typer.Option("--limit", min=1, help="Most paths listed.")]
+
+
+def _open_flows(data: Path, build_dir: Path) -> tuple[Any, dict[str, Any]]:
+    from kg.flows import actors
+    from kg.store import open_store
+
+    with known_errors():
+        store = open_store(build_dir, data)
+    return store, actors(store)
+
+
+def _resolve(known: dict[str, Any], name: str) -> Any:
+    from kg.flows import UnknownActor, resolve_actor
+
+    try:
+        return resolve_actor(known, name)
+    except UnknownActor as err:
+        fail(str(err))
+
+
+def _show_flows(found: list[Any], fmt: FlowFormat, title: str) -> None:
+    from kg.output import to_json, to_table
+
+    if fmt is FlowFormat.json:
+        emit(to_json([f.as_dict() for f in found]))
+        return
+    if not found:
+        typer.echo(f"{title}: none", err=True)
+        return
+    records = [
+        {
+            "funder": f"{f.funder.en} / {f.funder.zh}",
+            "recipient": f"{f.recipient.en} / {f.recipient.zh}",
+            "instrument": f.instrument["en"],
+            "amount": f.amount(),
+            "period": f.period,
+            "kind": f.kind,
+            "claim": f.claim,
+        }
+        for f in found
+    ]
+    emit(to_table(records, list(records[0]), title=f"{title}: {len(found)}"))
+
+
+@app.command()
+def flows(
+    fmt: Annotated[FlowFormat, typer.Option("--format", help="table or json.")] = FlowFormat.table,
+    data: DataDir = DEFAULT_DATA,
+    build_dir: BuildDir = Path("build"),
+) -> None:
+    """List every funding flow: funder, recipient, instrument, amount, period, claim.
+
+    Example: kg flows --format json
+    """
+    from kg.flows import flows as list_flows
+
+    store, _ = _open_flows(data, build_dir)
+    _show_flows(list_flows(store), fmt, "funding flows")
+
+
+@app.command()
+def funders(
+    actor: Annotated[str, typer.Argument(help="Actor id, or English or Chinese name.")],
+    fmt: Annotated[FlowFormat, typer.Option("--format", help="table or json.")] = FlowFormat.table,
+    data: DataDir = DEFAULT_DATA,
+    build_dir: BuildDir = Path("build"),
+) -> None:
+    """Who funds ACTOR directly.
+
+    Example: kg funders 人寿保险公司
+    """
+    from kg.flows import flows as list_flows
+
+    store, known = _open_flows(data, build_dir)
+    target = _resolve(known, actor)
+    _show_flows(list_flows(store, recipient=target.id), fmt, f"funders of {target.en}")
+
+
+@app.command()
+def recipients(
+    actor: Annotated[str, typer.Argument(help="Actor id, or English or Chinese name.")],
+    fmt: Annotated[FlowFormat, typer.Option("--format", help="table or json.")] = FlowFormat.table,
+    data: DataDir = DEFAULT_DATA,
+    build_dir: BuildDir = Path("build"),
+) -> None:
+    """Whom ACTOR funds directly.
+
+    Example: kg recipients "US life insurers"
+    """
+    from kg.flows import flows as list_flows
+
+    store, known = _open_flows(data, build_dir)
+    source = _resolve(known, actor)
+    _show_flows(list_flows(store, funder=source.id), fmt, f"recipients of {source.en}")
+
+
+@app.command()
+def chain(
+    start: Annotated[str, typer.Argument(metavar="FROM", help="Actor where the money starts.")],
+    end: Annotated[str, typer.Argument(metavar="TO", help="Actor where it ends.")],
+    depth: Depth = 6,
+    limit: PathLimit = 200,
+    fmt: Annotated[FlowFormat, typer.Option("--format", help="table or json.")] = FlowFormat.table,
+    data: DataDir = DEFAULT_DATA,
+    build_dir: BuildDir = Path("build"),
+) -> None:
+    """Every path of funding flows from FROM to TO, with the amount at each hop.
+
+    Example: kg chain "annuity buyers" "data centres"
+    """
+    from kg.flows import chains, funding_graph, iter_hops
+    from kg.flows import flows as list_flows
+    from kg.output import to_json
+
+    store, known = _open_flows(data, build_dir)
+    first, last = _resolve(known, start), _resolve(known, end)
+    found = chains(funding_graph(list_flows(store)), first.id, last.id, depth=depth, limit=limit)
+    if fmt is FlowFormat.json:
+        emit(to_json({"paths": [[f.as_dict() for f in p] for p in found.paths], "cut": found.cut}))
+    else:
+        for number, path in enumerate(found.paths, start=1):
+            emit(f"path {number} ({len(path)} hops):\n" + "".join(f"  {hop}\n" for hop in iter_hops(path)))
+    if found.cut:
+        typer.echo(f"note: {found.cut}", err=True)
+    if not found.paths:
+        typer.echo(f"no path of funding flows from {first.en} to {last.en}", err=True)
+        raise typer.Exit(1)
+
+
+@app.command("who-pays")
+def who_pays(
+    actor: Annotated[str, typer.Argument(help="Actor id, or English or Chinese name.")],
+    depth: Depth = 6,
+    fmt: Annotated[FlowFormat, typer.Option("--format", help="table or json.")] = FlowFormat.table,
+    data: DataDir = DEFAULT_DATA,
+    build_dir: BuildDir = Path("build"),
+) -> None:
+    """The ultimate sources of ACTOR's money: the funders upstream that nobody funds.
+
+    Example: kg who-pays "data centres"
+    """
+    from kg.flows import flows as list_flows
+    from kg.flows import funding_graph, ultimate_sources
+    from kg.output import to_json
+
+    store, known = _open_flows(data, build_dir)
+    target = _resolve(known, actor)
+    roots, cut = ultimate_sources(funding_graph(list_flows(store)), target.id, depth=depth)
+    if fmt is FlowFormat.json:
+        emit(
+            to_json(
+                {
+                    "actor": target.as_dict(),
+                    "sources": [{**known[a].as_dict(), "hops": d} for a, d in roots],
+                    "cut": cut,
+                }
+            )
+        )
+    elif roots:
+        emit(
+            f"who pays for {target.en} / {target.zh}:\n"
+            + "".join(f"  {known[a].en} / {known[a].zh} ({d} hop{'s' if d > 1 else ''} upstream)\n" for a, d in roots)
+        )
+    else:
+        typer.echo(f"nobody in the graph funds {target.en}", err=True)
+    if cut:
+        typer.echo(f"note: {cut}", err=True)
 
 
 def main() -> None:

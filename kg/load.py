@@ -15,7 +15,7 @@ claim and what is wrong.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -183,75 +183,88 @@ def _check_catalogue(data_dir: Path, dataset: Dataset) -> None:
             )
         for cited in source.cites:
             if cited not in source_ids:
-                raise LoadError(data_dir / "sources.yaml", f"unknown cited source {cited!r}", record=f"source {source.id}")
+                raise LoadError(
+                    data_dir / "sources.yaml", f"unknown cited source {cited!r}", record=f"source {source.id}"
+                )
+
+
+class _Known:
+    """The ids a claim may refer to."""
+
+    def __init__(self, dataset: Dataset):
+        self.actors = {a.id for a in dataset.actors}
+        self.sources = {s.id for s in dataset.sources}
+        self.metrics = {c.id for c in dataset.vocabulary.metrics}
+        self.instruments = {c.id for c in dataset.vocabulary.instruments}
+        self.claims = {c.id for _, c in dataset.claims()}
 
 
 def _check_claims(dataset: Dataset, claims_files: list[tuple[_Document, ClaimsFile]], allow_drafts: bool) -> None:
     """Every quote at its offsets, every reference resolved, every id unique."""
-    actor_ids = {a.id for a in dataset.actors}
-    source_ids = {s.id for s in dataset.sources}
-    metric_ids = {c.id for c in dataset.vocabulary.metrics}
-    instrument_ids = {c.id for c in dataset.vocabulary.instruments}
-    claim_ids = [c.id for _, f in claims_files for c in f.claims]
-    known_claims = set(claim_ids)
+    known = _Known(dataset)
     seen: set[str] = set()
-
     for document, claims_file in claims_files:
-        if claims_file.source not in source_ids:
+        if claims_file.source not in known.sources:
             raise LoadError(document.path, f"unknown source {claims_file.source!r}", document.line_of(["source"]))
         text = dataset.texts.get(claims_file.source)
         for index, claim in enumerate(claims_file.claims):
-
-            def fail(problem: str, field: str | None = None, claim: Claim = claim, index: int = index) -> None:
+            problems = _claim_problems(claim, claims_file.source, text, known, seen, allow_drafts)
+            for problem, field in problems:
                 location: list[int | str] = ["claims", index, *(field.split(".") if field else [])]
                 raise LoadError(document.path, problem, document.line_of(location), f"claim {claim.id}")
-
-            if claim.id in seen:
-                fail(f"duplicate claim id {claim.id!r}", "id")
             seen.add(claim.id)
-            if claim.status == "draft" and not allow_drafts:
-                fail("is a draft: review it and set status: reviewed (or build with --allow-drafts)", "status")
-            if isinstance(claim.evidence, Span):
-                if text is None:
-                    fail(f"has a character span but source {claims_file.source!r} ships no text", "evidence")
-                    continue
-                _check_span(claim, text, fail)
-            for actor in claim.subjects:
-                if actor not in actor_ids:
-                    fail(f"unknown actor {actor!r}", "subjects")
-            if claim.metric and claim.metric not in metric_ids:
-                fail(f"unknown metric {claim.metric!r} (not in vocabulary.yaml)", "metric")
-            if claim.flow:
-                for role in ("funder", "recipient"):
-                    if getattr(claim.flow, role) not in actor_ids:
-                        fail(f"unknown actor {getattr(claim.flow, role)!r}", f"flow.{role}")
-                if claim.flow.instrument not in instrument_ids:
-                    fail(f"unknown instrument {claim.flow.instrument!r} (not in vocabulary.yaml)", "flow.instrument")
-            for cited in claim.attributed_to:
-                if cited not in source_ids:
-                    fail(f"unknown source {cited!r}", "attributed_to")
-            if claim.formula:
-                try:
-                    arithmetic.parse(claim.formula)
-                except arithmetic.FormulaError as err:
-                    fail(str(err), "formula")
-                for ref in arithmetic.references(claim.formula):
-                    if ref not in known_claims:
-                        fail(f"formula names unknown claim {ref!r}", "formula")
-            for upstream in claim.derived_from:
-                if upstream.claim not in known_claims:
-                    fail(f"derived from unknown claim {upstream.claim!r}", "derived_from")
 
 
-def _check_span(claim: Claim, text: str, fail: Any) -> None:
-    span = claim.evidence
-    assert isinstance(span, Span)
+def _claim_problems(
+    claim: Claim, source: str, text: str | None, known: _Known, seen: set[str], allow_drafts: bool
+) -> Iterator[tuple[str, str]]:
+    """(problem, field) for each thing wrong with one claim, in the order a reader meets them."""
+    if claim.id in seen:
+        yield f"duplicate claim id {claim.id!r}", "id"
+    if claim.status == "draft" and not allow_drafts:
+        yield "is a draft: review it and set status: reviewed (or build with --allow-drafts)", "status"
+    if isinstance(claim.evidence, Span):
+        if text is None:
+            yield f"has a character span but source {source!r} ships no text", "evidence"
+        else:
+            yield from _span_problems(claim, claim.evidence, text)
+    for actor in claim.subjects:
+        if actor not in known.actors:
+            yield f"unknown actor {actor!r}", "subjects"
+    if claim.metric and claim.metric not in known.metrics:
+        yield f"unknown metric {claim.metric!r} (not in vocabulary.yaml)", "metric"
+    if claim.flow:
+        for role, actor in (("funder", claim.flow.funder), ("recipient", claim.flow.recipient)):
+            if actor not in known.actors:
+                yield f"unknown actor {actor!r}", f"flow.{role}"
+        if claim.flow.instrument not in known.instruments:
+            yield f"unknown instrument {claim.flow.instrument!r} (not in vocabulary.yaml)", "flow.instrument"
+    for cited in claim.attributed_to:
+        if cited not in known.sources:
+            yield f"unknown source {cited!r}", "attributed_to"
+    if claim.formula:
+        try:
+            arithmetic.parse(claim.formula)
+        except arithmetic.FormulaError as err:
+            yield str(err), "formula"
+        for ref in arithmetic.references(claim.formula):
+            if ref not in known.claims:
+                yield f"formula names unknown claim {ref!r}", "formula"
+    for upstream in claim.derived_from:
+        if upstream.claim not in known.claims:
+            yield f"derived from unknown claim {upstream.claim!r}", "derived_from"
+
+
+def _span_problems(claim: Claim, span: Span, text: str) -> Iterator[tuple[str, str]]:
     if span.end > len(text):
-        fail(f"span [{span.start}, {span.end}) runs past the end of the text ({len(text)} characters)", "evidence")
+        yield f"span [{span.start}, {span.end}) runs past the end of the text ({len(text)} characters)", "evidence"
     found = text[span.start : span.end]
     if found != span.quote:
-        hint = text.find(span.quote)
-        where = f"; the quote is at [{hint}, {hint + len(span.quote)})" if hint >= 0 else "; the quote is not in the text"
-        fail(f"quote {span.quote!r} is not at [{span.start}, {span.end}): the text there is {found!r}{where}", "evidence")
-    if claim.quantity and claim.quantity.text not in span.quote:
-        fail(f"figure {claim.quantity.text!r} does not occur in its quote {span.quote!r}", "quantity.text")
+        at = text.find(span.quote)
+        hint = f"; the quote is at [{at}, {at + len(span.quote)})" if at >= 0 else "; the quote is not in the text"
+        yield (
+            f"quote {span.quote!r} is not at [{span.start}, {span.end}): the text there is {found!r}{hint}",
+            "evidence",
+        )
+    elif claim.quantity and claim.quantity.text not in span.quote:
+        yield f"figure {claim.quantity.text!r} does not occur in its quote {span.quote!r}", "quantity.text"

@@ -7,8 +7,8 @@ record) is checked in :mod:`kg.load`.
 
 from __future__ import annotations
 
-import re
 import datetime
+import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Literal
@@ -84,7 +84,7 @@ def parse_decimal(raw: object) -> Decimal:
     """
     if isinstance(raw, Decimal):
         return raw
-    if isinstance(raw, bool) or isinstance(raw, float):
+    if isinstance(raw, (bool, float)):
         raise ValueError(f"write the number {raw!r} in quotes so it stays an exact decimal")
     text = str(raw).strip().replace(",", "").replace("_", "")
     try:
@@ -258,9 +258,7 @@ class Span(Record):
     @model_validator(mode="after")
     def _length_matches(self) -> Span:
         if self.end - self.start != len(self.quote):
-            raise ValueError(
-                f"end - start = {self.end - self.start} but the quote has {len(self.quote)} characters"
-            )
+            raise ValueError(f"end - start = {self.end - self.start} but the quote has {len(self.quote)} characters")
         return self
 
 

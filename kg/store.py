@@ -14,7 +14,7 @@ from typing import Any
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Store
 
-from kg.terms import PREFIXES, SPARQL_PREFIXES
+from kg.terms import PREFIXES
 
 STORE_DIR = "store"
 _XSD = PREFIXES["xsd"]
@@ -71,6 +71,20 @@ def python_value(term: Any) -> Any:
     return str(term)
 
 
+def compact_term(term: Any) -> str:
+    """A term as a person reads it: IRIs with our prefixes (claim:article-zh.x), literals bare."""
+    if term is None:
+        return ""
+    if isinstance(term, NamedNode):
+        for prefix, namespace in PREFIXES.items():
+            if term.value.startswith(namespace) and len(term.value) > len(namespace):
+                return f"{prefix}:{term.value[len(namespace) :]}"
+        return f"<{term.value}>"
+    if isinstance(term, Literal):
+        return term.value
+    return str(term)
+
+
 def select(store: Store, query: str, substitutions: dict[str, Any] | None = None) -> Iterator[dict[str, Any]]:
     """Rows of a SELECT as dicts of plain Python values; our prefixes are declared for the query.
 
@@ -79,7 +93,7 @@ def select(store: Store, query: str, substitutions: dict[str, Any] | None = None
     from pyoxigraph import Variable
 
     bound = {Variable(k): v if not isinstance(v, str) else Literal(v) for k, v in (substitutions or {}).items()}
-    solutions = store.query(SPARQL_PREFIXES + query, use_default_graph_as_union=True, substitutions=bound or None)
+    solutions = store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True, substitutions=bound or None)
     names = [v.value for v in solutions.variables]  # type: ignore[union-attr]
     for solution in solutions:
         yield {name: python_value(solution[name]) for name in names}
