@@ -69,8 +69,9 @@ def kg(local: str) -> NamedNode:
 
 
 def decimal_literal(value: Decimal) -> Literal:
-    """xsd:decimal in its canonical lexical form: no exponent, no needless zeros."""
-    return Literal(format(value.normalize(), "f"), datatype=XSD_DECIMAL)
+    """xsd:decimal in its XSD 1.0 canonical form (no exponent, ``40.0``), as rdflib writes it too."""
+    text = format(value.normalize(), "f")
+    return Literal(text if "." in text else text + ".0", datatype=XSD_DECIMAL)
 
 
 def integer_literal(value: int) -> Literal:

@@ -1,23 +1,46 @@
 """The built graph as rdflib objects: for SHACL, for notebooks, for comparing graphs.
 
 The store (kg.store) answers queries; rdflib is where its API, serialisations and pySHACL serve.
+Quads are read with Oxigraph's parser and handed over term by term (rdflib's own TriG and
+N-Quads parsers go through deprecated Dataset code paths in rdflib 7).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import rdflib
-from pyoxigraph import Quad, RdfFormat, serialize
+from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, RdfFormat, parse
 
 from kg.build import TRIG
 from kg.terms import PREFIXES
 
+_XSD_STRING = PREFIXES["xsd"] + "string"
 
-def quads_to_rdflib(quads: list[Quad]) -> rdflib.Dataset:
-    """An rdflib Dataset holding the same quads (named graphs kept)."""
+
+def to_rdflib(term: NamedNode | BlankNode | Literal) -> rdflib.term.Identifier:
+    """One pyoxigraph term as the rdflib term it stands for."""
+    if isinstance(term, NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, BlankNode):
+        return rdflib.BNode(term.value)
+    if term.language:
+        return rdflib.Literal(term.value, lang=term.language)
+    if term.datatype.value == _XSD_STRING:
+        return rdflib.Literal(term.value)  # a plain literal, as rdflib's parsers make it
+    return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
+
+
+def quads_to_rdflib(quads: Iterable[Quad]) -> rdflib.Dataset:
+    """An rdflib Dataset holding the same quads, named graphs kept."""
     dataset = rdflib.Dataset()
-    dataset.parse(data=serialize(quads, format=RdfFormat.N_QUADS), format="nquads")
+    for quad in quads:
+        triple = (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object))
+        if isinstance(quad.graph_name, DefaultGraph):
+            dataset.default_graph.add(triple)  # type: ignore[arg-type]
+        else:
+            dataset.graph(to_rdflib(quad.graph_name)).add(triple)  # type: ignore[arg-type]
     _bind(dataset)
     return dataset
 
@@ -27,10 +50,7 @@ def load_graph(build_dir: Path = Path("build")) -> rdflib.Dataset:
     path = Path(build_dir) / TRIG
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no built graph here; run `kg build` first")
-    dataset = rdflib.Dataset()
-    dataset.parse(path, format="trig")
-    _bind(dataset)
-    return dataset
+    return quads_to_rdflib(parse(path=str(path), format=RdfFormat.TRIG))
 
 
 def union_graph(dataset: rdflib.Dataset) -> rdflib.Graph:
