@@ -163,7 +163,7 @@ def _add_source(out: _Quads, source: Source, text: str | None) -> None:
     if source.publisher:
         out.add(node, _ns("dcterms", "publisher"), NamedNode(actor_iri(source.publisher)))
     if source.author:
-        out.add(node, _ns("dcterms", "creator"), Literal(source.author))
+        out.add(node, _ns("dc", "creator"), Literal(source.author))  # a name, not an agent node
     if source.date:
         out.add(node, _ns("dcterms", "date"), date_literal(source.date))
     if source.language:
@@ -215,7 +215,7 @@ def _add_claim(out: _Quads, source_id: str, claim: Claim, text: str | None, clai
         out.add(node, kg("quantity"), qnode)
         out.add(qnode, RDF_TYPE, kg("Quantity"))
         out.add(qnode, _ns("schema", "value"), decimal_literal(quantity.value))
-        out.add(qnode, _ns("qudt", "unit"), NamedNode(UNIT_IRIS[quantity.unit]))
+        out.add(qnode, _ns("qudt", "hasUnit"), NamedNode(UNIT_IRIS[quantity.unit]))
         out.add(qnode, kg("unitCode"), Literal(quantity.unit))
         out.add(qnode, kg("asWritten"), Literal(quantity.text))
         out.add(qnode, kg("hedge"), NamedNode(HEDGE_IRIS[quantity.hedge]))
@@ -242,7 +242,10 @@ def _add_claim(out: _Quads, source_id: str, claim: Claim, text: str | None, clai
         for ref in arithmetic.references(claim.formula):
             out.add(node, kg("relatesTo"), NamedNode(claim_iri(claim_sources[ref], ref)))
     if claim.share_of:
-        out.add(node, kg("shareOf"), NamedNode(whole_iri(claim.share_of)))
+        whole = NamedNode(whole_iri(claim.share_of))
+        out.add(node, kg("shareOf"), whole)
+        out.add(whole, RDF_TYPE, kg("Whole"))
+        out.add(whole, ID, Literal(claim.share_of))
     for index, upstream in enumerate(claim.derived_from, start=1):
         link = NamedNode(part_iri(iri, f"upstream-{index}"))
         target = NamedNode(claim_iri(claim_sources[upstream.claim], upstream.claim))

@@ -27,13 +27,13 @@ PREFIXES = {
     "owl": "http://www.w3.org/2002/07/owl#",
     "skos": "http://www.w3.org/2004/02/skos/core#",
     "dcterms": "http://purl.org/dc/terms/",
+    "dc": "http://purl.org/dc/elements/1.1/",
     "prov": "http://www.w3.org/ns/prov#",
     "oa": "http://www.w3.org/ns/oa#",
     "schema": "https://schema.org/",
     "time": "http://www.w3.org/2006/time#",
     "qudt": "http://qudt.org/schema/qudt/",
     "unit": "http://qudt.org/vocab/unit/",
-    "cur": "http://qudt.org/vocab/currency/",
     "sh": "http://www.w3.org/ns/shacl#",
 }
 
@@ -42,9 +42,9 @@ SPARQL_PREFIXES = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items(
 
 #: Units of kg.models.Unit → IRI. QUDT where it has the unit; ours where it has none.
 UNIT_IRIS = {
-    "USD": PREFIXES["cur"] + "USD",
-    "CNY": PREFIXES["cur"] + "CNY",
-    "EUR": PREFIXES["cur"] + "EUR",
+    "USD": PREFIXES["unit"] + "CCY_USD",
+    "CNY": PREFIXES["unit"] + "CCY_CNY",
+    "EUR": PREFIXES["unit"] + "CCY_EUR",
     "percent": PREFIXES["unit"] + "PERCENT",
     "percentage-point": KG + "PercentagePoint",
     "times": KG + "Times",

@@ -1,0 +1,426 @@
+"""A figure → its claim → its quote in context → its source, and past it to the cited report.
+
+A person names a figure however they met it: a claim id, the figure as written (``1091亿美元``),
+a number with an English unit (``$109.1B``, ``5.8 GW``) or a word (``Stanford``, ``年金``).
+:func:`trace` finds every claim that matches, best first, and :func:`evidence` gathers what
+shows where each comes from. Only the store is read (no rdflib, no networkx): tracing is
+something people do many times a day, so it must start fast.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from pyoxigraph import Literal, NamedNode, Store
+
+from kg.store import select
+from kg.terms import PREFIXES, claim_iri
+
+# Scales a person may write after a number, in English or Chinese.
+_SCALES = {
+    "thousand": 10**3, "k": 10**3, "千": 10**3,
+    "million": 10**6, "mn": 10**6, "m": 10**6, "百万": 10**6,
+    "billion": 10**9, "bn": 10**9, "b": 10**9, "十亿": 10**9,
+    "trillion": 10**12, "tn": 10**12, "t": 10**12,
+    "万": 10**4, "亿": 10**8, "万亿": 10**12,
+}  # fmt: skip
+# Unit words → the unit codes of kg.models.Unit.
+_UNITS = {
+    "$": "USD", "usd": "USD", "us$": "USD", "dollars": "USD", "dollar": "USD", "美元": "USD",
+    "¥": "CNY", "cny": "CNY", "rmb": "CNY", "yuan": "CNY", "元": "CNY", "元人民币": "CNY", "人民币": "CNY",
+    "€": "EUR", "eur": "EUR", "euro": "EUR", "euros": "EUR", "欧元": "EUR",
+    "%": "percent", "percent": "percent", "per cent": "percent",
+    "gw": "GW", "吉瓦": "GW", "twh": "TWh", "太瓦时": "TWh",
+    "x": "times", "times": "times", "倍": "times", "fold": "times",
+}  # fmt: skip
+_NUMBER = re.compile(
+    r"^(?P<pre>[$¥€]|us\$)?\s*(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<scale>万亿|十亿|百万|thousand|million|billion|trillion"
+    r"|mn|bn|tn|[kmbt万亿千](?![a-z]))?\s*(?P<unit>[a-z%$€¥\u4e00-\u9fff ]*)$",
+    re.IGNORECASE,
+)
+VALUE_TOLERANCE = Decimal("0.005")  # a typed number matches a figure within 0.5 % (109.1 billion ~ 1091亿)
+
+
+class TraceError(LookupError):
+    """Nothing matches; the message names the closest figures."""
+
+
+@dataclass
+class Hit:
+    """One claim that matches, with why it matched (higher score first)."""
+
+    claim: str
+    score: int
+    reason: str
+
+
+@dataclass
+class Evidence:
+    """Everything that shows where one claim comes from."""
+
+    id: str
+    iri: str
+    sentence_en: str
+    sentence_zh: str
+    value: Decimal | None
+    unit: str | None
+    text: str | None
+    hedge: str | None
+    bounds: tuple[Decimal | None, Decimal | None]
+    period: str | None
+    period_start: str | None
+    period_end: str | None
+    kind: str
+    status: str
+    note: str | None
+    subjects: list[dict[str, str]]
+    metric: dict[str, str] | None
+    start: int | None  # the figure's own characters in the source text
+    end: int | None
+    quote: str | None
+    quote_start: int | None
+    quote_end: int | None
+    sentence: str | None
+    sentence_start: int | None
+    source: dict[str, Any]
+    attributed_to: list[dict[str, Any]]
+    flow: dict[str, Any] | None
+    locator: dict[str, str] | None
+    upstream: list[dict[str, Any]] = field(default_factory=list)
+    sparql: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        plain = dict(self.__dict__)
+        plain["bounds"] = {"min": self.bounds[0], "max": self.bounds[1]}
+        return plain
+
+
+def normalise(text: str) -> str:
+    """Fold full-width forms, case and spacing: ``１０９１亿 美元`` → ``1091亿美元``."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return re.sub(r"\s+", "", folded)
+
+
+def parse_amount(text: str) -> tuple[Decimal, str | None] | None:
+    """A typed number with its scale and unit: ``$109.1B`` → (109100000000, USD); None if not a number."""
+    match = _NUMBER.match(unicodedata.normalize("NFKC", text).strip())
+    if not match:
+        return None
+    try:
+        value = Decimal(match["num"].replace(",", ""))
+    except InvalidOperation:
+        return None
+    if match["scale"]:
+        value *= _SCALES[match["scale"].lower()]
+    unit_word = (match["unit"] or "").strip().lower()
+    unit = _UNITS.get(unit_word) or (_UNITS.get(match["pre"].lower()) if match["pre"] else None)
+    if unit_word and unit is None:
+        unit = _UNITS.get(unit_word.split()[0])
+        if unit is None and unit_word not in ("", "of"):
+            return None
+    return value.normalize(), unit
+
+
+_CANDIDATES = """
+SELECT ?id ?text ?value ?unit ?labels WHERE {
+  ?claim a kg:Claim ; dcterms:identifier ?id .
+  OPTIONAL { ?claim kg:quantity ?q . ?q kg:asWritten ?text ; schema:value ?value ; kg:unitCode ?unit }
+  OPTIONAL {
+    SELECT ?claim (GROUP_CONCAT(?word; separator=" | ") AS ?labels) WHERE {
+      { ?claim kg:subject|kg:funder|kg:recipient|kg:metric|kg:instrument ?thing . ?thing rdfs:label ?word }
+      UNION { ?claim kg:attributedTo ?cited . { ?cited dcterms:title ?word } UNION { ?cited dcterms:publisher/rdfs:label ?word } }
+      UNION { ?claim kg:subject|kg:funder|kg:recipient ?thing . ?thing skos:altLabel ?word }
+      UNION { ?claim kg:evidence/oa:hasSelector/oa:exact ?word }
+      UNION { ?claim kg:evidence/kg:quote ?word }
+    } GROUP BY ?claim
+  }
+}
+"""
+
+
+def find(store: Store, wanted: str) -> list[Hit]:
+    """Claims that match what a person typed, best first."""
+    wanted = wanted.strip()
+    if not wanted:
+        return []
+    key, amount = normalise(wanted), parse_amount(wanted)
+    hits: dict[str, Hit] = {}
+
+    def keep(claim: str, score: int, reason: str) -> None:
+        if claim not in hits or hits[claim].score < score:
+            hits[claim] = Hit(claim, score, reason)
+
+    for row in select(store, _CANDIDATES):
+        if row["id"] == wanted:
+            keep(row["id"], 100, "claim id")
+        if row["text"] is not None:
+            if normalise(row["text"]) == key:
+                keep(row["id"], 90, "figure as written")
+            elif amount and _same_amount(amount, row["value"], row["unit"]):
+                keep(row["id"], 80 if amount[1] else 70, "same value" + (" and unit" if amount[1] else ""))
+            elif len(key) > 1 and key in normalise(row["text"]):
+                keep(row["id"], 60, "part of the figure as written")
+        if not amount and row["labels"] and key in normalise(row["labels"]):
+            keep(row["id"], 40, "word in its subjects, metric, source or quote")
+    return sorted(hits.values(), key=lambda h: (-h.score, h.claim))
+
+
+def _same_amount(amount: tuple[Decimal, str | None], value: Decimal | None, unit: str | None) -> bool:
+    wanted, wanted_unit = amount
+    if value is None or (wanted_unit and wanted_unit != unit):
+        return False
+    if value == 0:
+        return wanted == 0
+    return abs(wanted - value) <= abs(value) * VALUE_TOLERANCE
+
+
+def closest(store: Store, wanted: str, n: int = 5) -> list[str]:
+    """Figures as written that look most like what was typed, for a 'did you mean'."""
+    written = sorted({row["text"] for row in select(store, _CANDIDATES) if row["text"]})
+    return difflib.get_close_matches(wanted, written, n=n, cutoff=0.3)
+
+
+_DETAILS = """
+SELECT ?claim ?id ?kind ?kindZh ?status ?note ?source ?metric ?metricEn ?metricZh ?value ?unit ?text ?hedge
+       ?min ?max ?start ?end ?period ?periodStart ?periodEnd ?quote ?quoteStart ?quoteEnd
+       ?funder ?recipient ?instrument ?page ?figure ?section ?url ?locatorQuote WHERE {
+  ?claim dcterms:identifier ?id ; kg:kind ?kindNode ; kg:status/rdfs:label ?status ;
+         dcterms:source/dcterms:identifier ?source .
+  ?kindNode rdfs:label ?kind, ?kindZh . FILTER(LANG(?kind) = "en" && LANG(?kindZh) = "zh")
+  FILTER(LANG(?status) = "en")
+  OPTIONAL { ?claim skos:editorialNote ?note }
+  OPTIONAL { ?claim kg:metric ?m . ?m dcterms:identifier ?metric ; skos:prefLabel ?metricEn, ?metricZh .
+             FILTER(LANG(?metricEn) = "en" && LANG(?metricZh) = "zh") }
+  OPTIONAL { ?claim kg:quantity ?q . ?q schema:value ?value ; kg:unitCode ?unit ; kg:asWritten ?text ;
+             kg:hedge/rdfs:label ?hedge . FILTER(LANG(?hedge) = "en")
+             OPTIONAL { ?q schema:minValue ?min } OPTIONAL { ?q schema:maxValue ?max }
+             OPTIONAL { ?q kg:start ?start ; kg:end ?end } }
+  OPTIONAL { ?claim kg:period ?p . ?p rdfs:label ?period .
+             OPTIONAL { ?p kg:startDate ?periodStart } OPTIONAL { ?p kg:endDate ?periodEnd } }
+  OPTIONAL { ?claim kg:evidence/oa:hasSelector ?position, ?selector .
+             ?position oa:start ?quoteStart ; oa:end ?quoteEnd . ?selector oa:exact ?quote }
+  OPTIONAL { ?claim kg:funder/dcterms:identifier ?funder ; kg:recipient/dcterms:identifier ?recipient ;
+                    kg:instrument/dcterms:identifier ?instrument }
+  OPTIONAL { ?claim kg:evidence ?locator . ?locator a kg:Locator .
+             OPTIONAL { ?locator kg:page ?page } OPTIONAL { ?locator kg:figure ?figure }
+             OPTIONAL { ?locator kg:section ?section } OPTIONAL { ?locator schema:url ?url }
+             OPTIONAL { ?locator kg:quote ?locatorQuote } }
+}
+"""
+
+_LABELS = """
+SELECT ?claim ?role ?id ?en ?zh WHERE {
+  { ?claim kg:subject ?node . BIND("subject" AS ?role) }
+  UNION { ?claim kg:funder ?node . BIND("funder" AS ?role) }
+  UNION { ?claim kg:recipient ?node . BIND("recipient" AS ?role) }
+  UNION { ?claim kg:instrument ?node . BIND("instrument" AS ?role) }
+  ?node dcterms:identifier ?id ; rdfs:label ?en, ?zh . FILTER(LANG(?en) = "en" && LANG(?zh) = "zh")
+}
+"""
+
+_SOURCE = """
+SELECT ?source ?id ?kind ?title ?titleEn ?publisher ?publisherZh ?author ?date ?language ?sha256 ?url ?text WHERE {
+  ?source dcterms:identifier ?id ; a ?class .
+  ?class rdfs:subClassOf kg:Source ; rdfs:label ?kind . FILTER(LANG(?kind) = "en")
+  OPTIONAL { ?source dcterms:title ?title . FILTER(LANG(?title) != "en" || NOT EXISTS {
+             ?source dcterms:title ?other . FILTER(LANG(?other) != "en") }) }
+  OPTIONAL { ?source dcterms:title ?titleEn . FILTER(LANG(?titleEn) = "en") }
+  OPTIONAL { ?source dcterms:publisher ?p . ?p rdfs:label ?publisher, ?publisherZh .
+             FILTER(LANG(?publisher) = "en" && LANG(?publisherZh) = "zh") }
+  OPTIONAL { ?source dc:creator ?author }
+  OPTIONAL { ?source dcterms:date ?date }
+  OPTIONAL { ?source dcterms:language ?language }
+  OPTIONAL { ?source kg:sha256 ?sha256 }
+  OPTIONAL { ?source schema:url ?url }
+  OPTIONAL { ?source schema:text ?text }
+}
+"""
+
+_ATTRIBUTED = "SELECT ?claim ?cited WHERE { ?claim kg:attributedTo/dcterms:identifier ?cited }"
+
+_UPSTREAM = """
+SELECT ?claim ?upstream ?how WHERE {
+  ?claim kg:upstream ?link . ?link kg:upstreamClaim/dcterms:identifier ?upstream ;
+                                   kg:derivation/rdfs:label ?how . FILTER(LANG(?how) = "en")
+}
+"""
+
+
+def _one(store: Store, query: str, node: NamedNode) -> list[dict[str, Any]]:
+    return list(select(store, query.replace("SELECT ", "SELECT ?_ ", 1).replace("?claim", "?_"), {"_": node}))
+
+
+def _claim_node(store: Store, claim_id: str) -> NamedNode | None:
+    rows = list(
+        select(
+            store, "SELECT ?id ?claim WHERE { ?claim a kg:Claim ; dcterms:identifier ?id }", {"id": Literal(claim_id)}
+        )
+    )
+    return NamedNode(rows[0]["claim"]) if rows else None
+
+
+def source_record(store: Store, source_id: str) -> dict[str, Any]:
+    """A source's metadata (and its text, where shipped) by id."""
+    rows = list(select(store, _SOURCE, {"id": Literal(source_id)}))
+    if not rows:
+        return {"id": source_id}
+    row = rows[0]
+    return {
+        "id": source_id,
+        "kind": row["kind"],
+        "title": row["title"] or row["titleEn"],
+        "title_en": row["titleEn"],
+        "publisher": row["publisher"],
+        "publisher_zh": row["publisherZh"],
+        "author": row["author"],
+        "date": row["date"],
+        "language": row["language"],
+        "sha256": row["sha256"],
+        "url": row["url"],
+        "text": row["text"],
+    }
+
+
+def evidence(store: Store, claim_id: str, *, with_upstream: bool = True) -> Evidence:
+    """Everything that shows where a claim comes from: quote in its sentence, source, attribution."""
+    node = _claim_node(store, claim_id)
+    if node is None:
+        raise TraceError(f"no claim with id {claim_id!r}")
+    row = _one(store, _DETAILS, node)[0]
+    labels = _one(store, _LABELS, node)
+    by_role: dict[str, list[dict[str, str]]] = {}
+    for label in labels:
+        by_role.setdefault(label["role"], []).append({"id": label["id"], "en": label["en"], "zh": label["zh"]})
+    source = source_record(store, row["source"])
+    text = source.pop("text", None)
+    attributed = [source_record(store, r["cited"]) for r in _one(store, _ATTRIBUTED, node)]
+    for cited in attributed:
+        cited.pop("text", None)
+    sentence, sentence_start = _sentence(text, row["quoteStart"], row["quoteEnd"])
+    flow = None
+    if row["funder"]:
+        flow = {
+            "funder": by_role["funder"][0],
+            "recipient": by_role["recipient"][0],
+            "instrument": by_role["instrument"][0],
+        }
+    locator = None
+    if any(row[k] for k in ("page", "figure", "section", "url")):
+        locator = {k: row[v] for k, v in (("page", "page"), ("figure", "figure"), ("section", "section"),
+                                            ("url", "url"), ("quote", "locatorQuote")) if row[v]}  # fmt: skip
+    found = Evidence(
+        id=claim_id,
+        iri=node.value,
+        sentence_en="",
+        sentence_zh="",
+        value=row["value"],
+        unit=row["unit"],
+        text=row["text"],
+        hedge=row["hedge"],
+        bounds=(row["min"], row["max"]),
+        period=row["period"],
+        period_start=row["periodStart"],
+        period_end=row["periodEnd"],
+        kind=row["kind"],
+        status=row["status"],
+        note=row["note"],
+        subjects=sorted(by_role.get("subject", []), key=lambda s: s["id"]),
+        metric={"id": row["metric"], "en": row["metricEn"], "zh": row["metricZh"]} if row["metric"] else None,
+        start=row["start"],
+        end=row["end"],
+        quote=row["quote"],
+        quote_start=row["quoteStart"],
+        quote_end=row["quoteEnd"],
+        sentence=sentence,
+        sentence_start=sentence_start,
+        source=source,
+        attributed_to=attributed,
+        flow=flow,
+        locator=locator,
+        sparql=claim_query(node.value),
+    )
+    found.sentence_en, found.sentence_zh = _sentences(found, row["kindZh"])
+    if with_upstream:
+        for link in _one(store, _UPSTREAM, node):
+            upstream = evidence(store, link["upstream"], with_upstream=False)
+            found.upstream.append({"how": link["how"], "claim": upstream})
+    return found
+
+
+def trace(store: Store, wanted: str) -> list[Evidence]:
+    """The evidence of every claim that matches, best first; TraceError with suggestions if none."""
+    hits = find(store, wanted)
+    if not hits:
+        suggestions = closest(store, wanted)
+        hint = f"; closest figures: {', '.join(suggestions)}" if suggestions else ""
+        raise TraceError(f"nothing in the graph matches {wanted!r}{hint}")
+    return [evidence(store, hit.claim) for hit in hits]
+
+
+_SENTENCE_END = re.compile(r"[。！？!?；;\n]|\.(?=\s)")
+
+
+def _sentence(text: str | None, start: int | None, end: int | None) -> tuple[str | None, int | None]:
+    """The sentence around characters [start, end) of a text, and where it starts."""
+    if text is None or start is None or end is None:
+        return None, None
+    first = 0
+    for match in _SENTENCE_END.finditer(text, 0, start):
+        first = match.end()
+    following = _SENTENCE_END.search(text, end)
+    last = following.end() if following else len(text)
+    while first < start and text[first].isspace():
+        first += 1
+    return text[first:last].rstrip(), first
+
+
+def _sentences(claim: Evidence, kind_zh: str) -> tuple[str, str]:
+    """The claim said in one English and one Chinese sentence."""
+    subjects_en = " and ".join(s["en"] for s in claim.subjects)
+    subjects_zh = "、".join(s["zh"] for s in claim.subjects)
+    by_en = "; ".join(a.get("title_en") or a.get("title") or a["id"] for a in claim.attributed_to)
+    by_zh = "；".join(a.get("title") or a["id"] for a in claim.attributed_to)
+    period_en = f" for {claim.period}" if claim.period else ""
+    period_zh = f"（{claim.period}）" if claim.period else ""
+    if claim.value is not None and claim.metric:
+        amount = f"{_plain_number(claim.value)} {claim.unit}"
+        hedge = "" if claim.hedge in (None, "unhedged") else f"{claim.hedge} "
+        english = f"{subjects_en}: {claim.metric['en']}{period_en} is {hedge}{amount} ({claim.kind})"
+        chinese = f"{subjects_zh}：{claim.metric['zh']}{period_zh}为{claim.text}（{kind_zh}）"
+    else:
+        english, chinese = f"{subjects_en}{period_en} ({claim.kind})", f"{subjects_zh}{period_zh}（{kind_zh}）"
+    if claim.flow:
+        flow = claim.flow
+        english += f"; {flow['funder']['en']} funds {flow['recipient']['en']} through {flow['instrument']['en']}"
+        chinese += f"；{flow['funder']['zh']}通过{flow['instrument']['zh']}资助{flow['recipient']['zh']}"
+    if by_en:
+        english += f", according to {by_en}"
+        chinese += f"，据{by_zh}"
+    return english + ".", chinese + "。"
+
+
+def _plain_number(value: Decimal) -> str:
+    text = f"{value:,f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def claim_query(iri: str) -> str:
+    """A SPARQL query that fetches one claim's figure, period, kind and quote from the graph."""
+    local = iri.removeprefix(PREFIXES["claim"])
+    name = f"claim:{local}" if re.fullmatch(r"[\w.-]*[\w-]", local) else f"<{iri}>"
+    return (
+        "SELECT ?text ?value ?unit ?period ?kind ?quote WHERE {\n"
+        f"  {name} kg:quantity ?q ; kg:kind ?kind ; kg:evidence/oa:hasSelector/oa:exact ?quote .\n"
+        "  ?q kg:asWritten ?text ; schema:value ?value ; qudt:hasUnit ?unit .\n"
+        f"  OPTIONAL {{ {name} kg:period/rdfs:label ?period }}\n"
+        "}"
+    )
+
+
+def claim_iri_of(source_id: str, claim_id: str) -> str:
+    return claim_iri(source_id, claim_id)
