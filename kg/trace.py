@@ -133,7 +133,8 @@ SELECT ?id ?text ?value ?unit ?labels WHERE {
   OPTIONAL {
     SELECT ?claim (GROUP_CONCAT(?word; separator=" | ") AS ?labels) WHERE {
       { ?claim kg:subject|kg:funder|kg:recipient|kg:metric|kg:instrument ?thing . ?thing rdfs:label ?word }
-      UNION { ?claim kg:attributedTo ?cited . { ?cited dcterms:title ?word } UNION { ?cited dcterms:publisher/rdfs:label ?word } }
+      UNION { ?claim kg:attributedTo ?cited .
+              { ?cited dcterms:title ?word } UNION { ?cited dcterms:publisher/rdfs:label ?word } }
       UNION { ?claim kg:subject|kg:funder|kg:recipient ?thing . ?thing skos:altLabel ?word }
       UNION { ?claim kg:evidence/oa:hasSelector/oa:exact ?word }
       UNION { ?claim kg:evidence/kg:quote ?word }
@@ -252,7 +253,8 @@ SELECT ?claim ?upstream ?how WHERE {
 
 
 def _one(store: Store, query: str, node: NamedNode) -> list[dict[str, Any]]:
-    return list(select(store, query.replace("SELECT ", "SELECT ?_ ", 1).replace("?claim", "?_"), {"_": node}))
+    """Rows of a query about one claim (its ?claim bound, never pasted into the text)."""
+    return list(select(store, query, {"claim": node}))
 
 
 def _claim_node(store: Store, claim_id: str) -> NamedNode | None:
