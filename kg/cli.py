@@ -356,6 +356,45 @@ def who_pays(
         typer.echo(f"note: {cut}", err=True)
 
 
+@app.command()
+def trace(
+    figure: Annotated[str, typer.Argument(help="Claim id, figure as written, amount with unit, or a word.")],
+    fmt: Annotated[FlowFormat, typer.Option("--format", help="table (text) or json.")] = FlowFormat.table,
+    colour: Annotated[
+        bool | None, typer.Option("--colour/--no-colour", help="Highlight in colour (default: on a terminal).")
+    ] = None,
+    data: DataDir = DEFAULT_DATA,
+    build_dir: BuildDir = Path("build"),
+) -> None:
+    """Show where a figure comes from: its quote in context, its source, who the article says said it.
+
+    Examples:
+
+      kg trace 1091亿美元
+
+      kg trace '$109.1B'
+
+      kg trace annuity --format json
+    """
+    from kg.output import to_json
+    from kg.store import open_store
+    from kg.trace import TraceError, render
+    from kg.trace import trace as trace_figure
+
+    with known_errors():
+        store = open_store(build_dir, data)
+    try:
+        found = trace_figure(store, figure)
+    except TraceError as err:
+        fail(str(err), code=1)
+    if fmt is FlowFormat.json:
+        emit(to_json([f.as_dict() for f in found]))
+        return
+    use_colour = sys.stdout.isatty() if colour is None else colour
+    total = len(found)
+    emit("\n\n".join(f"({n} of {total}) " + render(f, colour=use_colour) for n, f in enumerate(found, start=1)))
+
+
 def main() -> None:
     app()
 

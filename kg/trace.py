@@ -426,3 +426,72 @@ def claim_query(iri: str) -> str:
 
 def claim_iri_of(source_id: str, claim_id: str) -> str:
     return claim_iri(source_id, claim_id)
+
+
+def highlighted(found: Evidence, *, colour: bool) -> str:
+    """The quote inside its sentence, the figure marked: bold yellow on a terminal, «» otherwise."""
+    if found.sentence is None or found.sentence_start is None:
+        return found.quote or (found.locator or {}).get("quote", "")
+    start, end = found.start, found.end
+    if start is None or end is None:
+        start, end = found.quote_start, found.quote_end
+    assert start is not None and end is not None
+    offset = found.sentence_start
+    before, figure, after = (
+        found.sentence[: start - offset],
+        found.sentence[start - offset : end - offset],
+        found.sentence[end - offset :],
+    )
+    return f"{before}\x1b[1;33m{figure}\x1b[0m{after}" if colour else f"{before}«{figure}»{after}"
+
+
+def render(found: Evidence, *, colour: bool) -> str:
+    """One traced claim as text for a terminal."""
+    lines = [
+        f"{found.text or found.id}  [{found.id}]",
+        f"  en      {found.sentence_en}",
+        f"  zh      {found.sentence_zh}",
+    ]
+    if found.value is not None:
+        low, high = found.bounds
+        bounds = ", ".join(
+            b for b in (f"≥ {low}" if low is not None else "", f"≤ {high}" if high is not None else "") if b
+        )
+        lines.append(
+            f"  value   {_plain_number(found.value)} {found.unit}  (as written {found.text}; hedge {found.hedge}"
+            + (f"; bounds {bounds})" if bounds else ")")
+        )
+    period = (
+        f"{found.period} ({found.period_start or '…'} – {found.period_end or '…'})" if found.period else "not stated"
+    )
+    lines.append(f"  period  {period};  kind {found.kind};  status {found.status}")
+    if found.quote is not None:
+        lines.append(f"  quote   {highlighted(found, colour=colour)}")
+        figure = f"figure [{found.start}, {found.end}), " if found.start is not None else ""
+        lines.append(f"  offsets {figure}quote [{found.quote_start}, {found.quote_end}) in Unicode code points")
+    if found.locator:
+        lines.append("  where   " + ", ".join(f"{k} {v}" for k, v in found.locator.items()))
+    source = found.source
+    described = ", ".join(
+        str(x)
+        for x in (source.get("publisher_zh") or source.get("publisher"), source.get("author"), source.get("date"))
+        if x
+    )
+    lines.append(f"  source  {source.get('title')} ({described})")
+    if source.get("sha256"):
+        lines.append(f"  sha256  {source['sha256']}")
+    if found.attributed_to:
+        names = "; ".join(f"{a.get('title')} ({a.get('publisher') or a['id']})" for a in found.attributed_to)
+        lines.append(f"  says    {names}")
+    else:
+        lines.append("  says    the article itself (it names no source for this figure)")
+    if found.flow:
+        flow = found.flow
+        lines.append(f"  flow    {flow['funder']['en']} → {flow['recipient']['en']} ({flow['instrument']['en']})")
+    if found.note:
+        lines.append(f"  note    {found.note}")
+    for link in found.upstream:
+        upstream: Evidence = link["claim"]
+        lines.append(f"  cites   {upstream.id}: {upstream.text} ({link['how']})")
+    lines.append("  sparql  " + found.sparql.replace("\n", "\n          "))
+    return "\n".join(lines)
