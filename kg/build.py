@@ -12,19 +12,23 @@ and for notebooks.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Store, parse, serialize
 
 from kg import arithmetic
 from kg.models import Actor, Claim, Concept, Dataset, Locator, Period, Source, Span
+from kg.output import write_atomic
 from kg.terms import (
     ACTOR_CLASSES,
     DERIVATION_IRIS,
@@ -285,6 +289,49 @@ def _add_evidence(
         out.add(enode, kg("section"), Literal(evidence.section) if evidence.section else None)
         out.add(enode, _ns("schema", "url"), NamedNode(evidence.url) if evidence.url else None)
         out.add(enode, kg("quote"), Literal(evidence.quote) if evidence.quote else None)
+
+
+FINDINGS_GRAPH = "findings"  # named graph of the check results (graph/findings)
+FINDINGS = "findings.ttl"
+
+
+def finding_quads(findings: Iterable[Any], claim_iris: dict[str, str]) -> list[Quad]:
+    """Check results (kg.check.Finding) as nodes linked to the claims they concern.
+
+    A finding ``kg:concerns`` every claim it is about and ``prov:wasDerivedFrom`` the claims
+    its recomputation used; ``claim_iris`` maps claim ids to IRIs.
+    """
+    graph = NamedNode(graph_iri(FINDINGS_GRAPH))
+    quads: list[Quad] = []
+    out = _Quads(graph, quads)
+    for finding in findings:
+        digest = hashlib.sha256(f"{finding.check}|{finding.message}".encode()).hexdigest()[:16]
+        node = NamedNode(f"{PREFIXES['finding']}{finding.check}-{digest}")
+        out.add(node, RDF_TYPE, kg("Finding"))
+        out.add(node, kg("check"), Literal(finding.check))
+        out.add(node, kg("findingStatus"), kg(finding.status.capitalize()))
+        out.add(node, kg("message"), Literal(finding.message))
+        for claim in finding.claims:
+            if claim in claim_iris:
+                out.add(node, kg("concerns"), NamedNode(claim_iris[claim]))
+        for claim in finding.inputs:
+            if claim in claim_iris:
+                out.add(node, _ns("prov", "wasDerivedFrom"), NamedNode(claim_iris[claim]))
+    return sorted(set(quads), key=str)
+
+
+def record_findings(build_dir: Path, findings: Iterable[Any], claim_iris: dict[str, str]) -> None:
+    """Replace the findings graph in the build's store and in ``findings.ttl``."""
+    quads = finding_quads(findings, claim_iris)
+    store = Store(str(Path(build_dir) / STORE))
+    graph = NamedNode(graph_iri(FINDINGS_GRAPH))
+    store.remove_graph(graph)
+    store.extend(quads)
+    store.flush()
+    del store
+    prefixes = {p: iri for p, iri in PREFIXES.items() if p != "sh"}
+    triples = [q.triple for q in quads]
+    write_atomic(Path(build_dir) / FINDINGS, serialize(triples, format=RdfFormat.TURTLE, prefixes=prefixes))
 
 
 @dataclass(frozen=True)

@@ -75,11 +75,24 @@ def build(
 
     with known_errors():
         summary = build_graph(load_dataset(data, allow_drafts=allow_drafts), build_dir)
+    _record_quick_checks(build_dir)
     emit(
         f"built {summary.claims} claims ({summary.figures} figures, {summary.flows} funding flows), "
         f"{summary.actors} actors, {summary.sources} sources: {summary.triples} triples\n"
         + "".join(f"  {build_dir / name}\n" for name in summary.files)
     )
+
+
+def _record_quick_checks(build_dir: Path) -> None:
+    """Put the findings of the fast checks (all but SHACL) into the fresh build, for SPARQL."""
+    from kg.build import record_findings
+    from kg.check import claim_iris, run_checks
+    from kg.store import open_store
+
+    store = open_store(build_dir)
+    findings, iris = run_checks(store, shacl=False), claim_iris(store)
+    del store
+    record_findings(build_dir, findings, iris)
 
 
 @app.command()
@@ -393,6 +406,42 @@ def trace(
     use_colour = sys.stdout.isatty() if colour is None else colour
     total = len(found)
     emit("\n\n".join(f"({n} of {total}) " + render(f, colour=use_colour) for n, f in enumerate(found, start=1)))
+
+
+@app.command()
+def check(
+    fmt: Annotated[FlowFormat, typer.Option("--format", help="table (text) or json.")] = FlowFormat.table,
+    shacl: Annotated[bool, typer.Option("--shacl/--no-shacl", help="Validate against ontology/shapes.ttl.")] = True,
+    data: DataDir = DEFAULT_DATA,
+    build_dir: BuildDir = Path("build"),
+) -> None:
+    """Check the graph: shapes, spans and hashes, references, arithmetic, shares, conflicts.
+
+    Exits 1 when integrity fails; warnings (figures that don't add up or contradict) exit 0.
+    The findings also go into the graph (graph:findings) for SPARQL.
+
+    Examples:
+
+      kg check
+
+      kg check --format json | jq '.[] | select(.status != "pass")'
+    """
+    from kg.build import record_findings
+    from kg.check import claim_iris, exit_code, render, run_checks
+    from kg.output import to_json
+    from kg.store import open_store
+
+    with known_errors():
+        store = open_store(build_dir, data)
+    findings = run_checks(store, build_dir, shacl=shacl)
+    iris = claim_iris(store)
+    del store  # the findings are written through a read-write handle
+    record_findings(build_dir, findings, iris)
+    if fmt is FlowFormat.json:
+        emit(to_json([f.as_dict() for f in findings]))
+    else:
+        emit(render(findings, colour=sys.stdout.isatty()))
+    raise typer.Exit(exit_code(findings))
 
 
 def main() -> None:
