@@ -42,6 +42,7 @@ _NOT_KEYWORDS = re.compile(
     re.DOTALL,
 )
 _SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
+_FROM = re.compile(r"\bFROM\b", re.IGNORECASE)
 _POSITION = re.compile(r"error at (\d+):(\d+): ?(.*)", re.DOTALL)
 
 
@@ -86,6 +87,11 @@ def names_service(query: str) -> bool:
     return bool(_SERVICE.search(_NOT_KEYWORDS.sub(" ", query)))
 
 
+def names_dataset(query: str) -> bool:
+    """Whether the query picks its own graphs with FROM or FROM NAMED."""
+    return bool(_FROM.search(_NOT_KEYWORDS.sub(" ", query)))
+
+
 def run_query(
     store: Store,
     query: str,
@@ -102,7 +108,14 @@ def run_query(
 
     def execute() -> QueryResult:
         try:
-            answer = store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True, substitutions=substitutions)
+            # By default a query sees every graph as one; a query with FROM picks graphs of the
+            # store itself (Oxigraph never fetches them), and the union would override that.
+            answer = store.query(
+                query,
+                prefixes=PREFIXES,
+                use_default_graph_as_union=not names_dataset(query),
+                substitutions=substitutions,
+            )
         except SyntaxError as err:
             raise QueryError(_syntax_message(str(err))) from None
         if isinstance(answer, QueryBoolean):

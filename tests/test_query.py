@@ -1,0 +1,245 @@
+"""kg.query and kg query: every example query answers what it says; queries cannot reach out."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import socket
+import threading
+from pathlib import Path
+
+import pytest
+import rdflib
+from typer.testing import CliRunner
+
+from kg.cli import app
+from kg.query import QueryError, QueryTimeout, names_service, read_query, run_query, serialize_result
+from kg.store import open_store
+from tests.conftest import PROJECT
+
+QUERIES = sorted((PROJECT / "examples" / "queries").glob("*.rq"))
+
+# For each example query: how many rows it gives on the article, and rows it must contain
+# (as {column: value} subsets).
+EXPECTED: dict[str, tuple[int, list[dict[str, str]]]] = {
+    "who-funds-whom": (
+        28,
+        [
+            {"funder": "US retirees and annuity buyers", "recipient": "US life insurers", "amount": "3450亿美元"},
+            {"funder": "US federal government", "recipient": "Non-defence AI R&D", "amount": "33亿美元"},
+            {"funder": "SoftBank", "recipient": "Stargate", "instrument": "Joint-venture investment"},
+        ],
+    ),
+    "annuity-money-chain": (
+        7,
+        [
+            {"from": "US retirees and annuity buyers", "to": "US life insurers", "amount": "3450亿美元"},
+            {"from": "US life insurers", "to": "US tech giants", "instrument": "Bond purchase"},
+            {"from": "High-grade bond market", "to": "AI data centres and infrastructure", "amount": "3000亿美元"},
+        ],
+    ),
+    "stanford-ai-index-figures": (
+        5,
+        [{"figure": "1091亿美元"}, {"figure": "93亿美元"}, {"figure": "12倍"}, {"figure": "40个"}, {"figure": "3个"}],
+    ),
+    "private-investment-by-country": (
+        5,
+        [
+            {"country": "United States", "figure": "4700亿美元", "hedge": "more-than"},
+            {"country": "Japan", "value": "6000000000"},
+        ],
+    ),
+    "us-china-side-by-side": (
+        4,
+        [
+            {"metric": "Private AI investment", "us": "1091亿美元", "china": "93亿美元"},
+            {"metric": "Share of AI supercomputer capacity", "us": "74%", "china": "14%"},
+        ],
+    ),
+    "forecasts": (7, [{"figure": "3万亿美元", "horizon": "2028-12-31"}, {"figure": "3000亿美元", "period": "2026"}]),
+    "figures-about-2024": (18, [{"figure": "1091亿美元"}, {"figure": "429吉瓦"}, {"figure": "4,049"}]),
+    "hedged-figures": (
+        16,
+        [
+            {"figure": "15%-25%", "hedge": "range", "min": "15", "max": "25"},
+            {"figure": "12倍", "hedge": "nearly", "max": "12"},
+        ],
+    ),
+    "power-capacities-gw": (
+        7,
+        [{"figure": "5.8 吉瓦", "gigawatts": "5.8"}, {"figure": "0.2 吉瓦"}, {"figure": "429吉瓦"}],
+    ),
+    "flagged-figures": (
+        7,
+        [{"figure": "0.2 吉瓦", "check": "conflict", "status": "warn"}, {"figure": "1/35", "check": "arithmetic"}],
+    ),
+}
+
+
+def test_collected_every_example_query() -> None:
+    assert len(QUERIES) == len(EXPECTED) == 10
+    assert {q.stem for q in QUERIES} == set(EXPECTED)
+
+
+@pytest.mark.parametrize("path", QUERIES, ids=[q.stem for q in QUERIES])
+def test_example_query_opens_with_its_question(path: Path) -> None:
+    english, chinese = path.read_text(encoding="utf-8").splitlines()[:2]
+    assert english.startswith("# ") and english.rstrip().endswith("?") or "." in english
+    assert chinese.startswith("# ") and any("\u4e00" <= ch <= "\u9fff" for ch in chinese)
+
+
+@pytest.mark.parametrize("path", QUERIES, ids=[q.stem for q in QUERIES])
+def test_example_query_answers(runner: CliRunner, article_checked: Path, path: Path) -> None:
+    result = runner.invoke(app, ["query", str(path), "--format", "csv", "--build", str(article_checked)])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    count, wanted = EXPECTED[path.stem]
+    assert len(rows) == count
+    for subset in wanted:
+        assert any(all(row.get(k) == v for k, v in subset.items()) for row in rows), subset
+
+
+@pytest.fixture(scope="module")
+def article_checked(article_build: Path) -> Path:
+    """The article's build with its check findings recorded (the flagged-figures query reads them)."""
+    result = CliRunner().invoke(app, ["check", "--no-shacl", "--build", str(article_build)])
+    assert result.exit_code == 0, result.output
+    return article_build
+
+
+@pytest.fixture
+def listener() -> tuple[int, list[bytes]]:
+    """A TCP listener on 127.0.0.1 that records every connection it gets for 2 seconds."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(5)
+    server.settimeout(2)
+    received: list[bytes] = []
+
+    def accept() -> None:
+        try:
+            connection, _ = server.accept()
+            received.append(connection.recv(1000) or b"(connected)")
+            connection.close()
+        except OSError:
+            pass
+        finally:
+            server.close()
+
+    threading.Thread(target=accept, daemon=True).start()
+    return server.getsockname()[1], received
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        pytest.param("SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}", id="service"),
+        pytest.param("SELECT * WHERE {{ service <http://127.0.0.1:{port}/> {{ ?s ?p ?o }} }}", id="service-lower"),
+        pytest.param("SELECT * FROM <http://127.0.0.1:{port}/data.ttl> WHERE {{ ?s ?p ?o }}", id="from"),
+        pytest.param(
+            "SELECT * FROM NAMED <http://127.0.0.1:{port}/g> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}", id="from-named"
+        ),
+        pytest.param("LOAD <http://127.0.0.1:{port}/data.ttl>", id="load"),
+    ],
+)
+def test_queries_never_reach_the_network(mini_build: Path, listener: tuple[int, list[bytes]], template: str) -> None:
+    port, received = listener
+    query = template.format(port=port)
+    store = open_store(mini_build)
+    try:
+        result = run_query(store, query, timeout=5)
+        assert result.is_empty()  # FROM names a graph of the store: nothing there, nothing fetched
+    except QueryError as err:
+        assert "refused" in str(err) or "malformed" in str(err)
+    threading.Event().wait(0.3)
+    assert received == []
+
+
+def test_service_refusal_is_clear(runner: CliRunner, mini_build: Path) -> None:
+    result = runner.invoke(
+        app,
+        ["query", "-e", "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }", "--build", str(mini_build)],
+    )
+    assert result.exit_code == 2
+    assert "SERVICE" in result.output and "refused" in result.output and "--allow-service" in result.output
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("SELECT * WHERE { ?s <http://x/SERVICE> ?o }", False),
+        ('SELECT * WHERE { ?s ?p "SERVICE" }', False),
+        ("SELECT ?service WHERE { ?service ?p ?o } # SERVICE in a comment", False),
+        ("SELECT * WHERE { ex:SERVICE ?p ?o }", False),
+        ("SELECT * WHERE { SERVICE SILENT <http://a/> { ?s ?p ?o } }", True),
+        ("SELECT * WHERE {\n  Service <http://a/> { ?s ?p ?o } }", True),
+    ],
+)
+def test_names_service(query: str, expected: bool) -> None:
+    assert names_service(query) is expected
+
+
+def test_malformed_query_names_its_position(runner: CliRunner, mini_build: Path) -> None:
+    result = runner.invoke(app, ["query", "-e", "SELECT ?s WHERE {\n  ?s ?p \n}", "--build", str(mini_build)])
+    assert result.exit_code == 2
+    assert "malformed query at line 3, column " in result.output
+    assert result.output.count("\n") == 1
+
+
+def test_empty_result_says_so(runner: CliRunner, mini_build: Path) -> None:
+    result = runner.invoke(app, ["query", "-e", "SELECT ?s WHERE { ?s a kg:Nothing }", "--build", str(mini_build)])
+    assert result.exit_code == 0
+    assert "no results" in result.output
+
+
+def test_time_limit(mini_build: Path) -> None:
+    with pytest.raises(QueryTimeout, match="time limit of 0.01 s"):
+        run_query(
+            open_store(mini_build), "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", timeout=0.01
+        )
+
+
+def test_result_formats(mini_build: Path) -> None:
+    store = open_store(mini_build)
+    query = (
+        "SELECT ?claim ?text WHERE { ?c dcterms:identifier ?claim ; kg:quantity/kg:asWritten ?text } ORDER BY ?claim"
+    )
+    result = run_query(store, query)
+    document = json.loads(serialize_result(result, "json"))
+    assert document["head"]["vars"] == ["claim", "text"]
+    assert document["results"]["bindings"][0]["text"] == {"type": "literal", "value": "$0.5 billion"}
+    table = list(csv.reader(io.StringIO(serialize_result(result, "csv"))))
+    assert table[0] == ["claim", "text"] and table[1] == ["acme-gadget", "$0.5 billion"]
+    tsv = serialize_result(result, "tsv").splitlines()
+    assert tsv[0] == "?claim\t?text" and tsv[1] == '"acme-gadget"\t"$0.5 billion"'
+    assert serialize_result(run_query(store, "ASK { ?s a kg:Claim }"), "json") == '{"head": {}, "boolean": true}\n'
+
+
+def test_construct_gives_turtle(runner: CliRunner, mini_build: Path) -> None:
+    query = "CONSTRUCT { ?a kg:funds ?b } WHERE { ?a kg:funds ?b }"
+    result = runner.invoke(app, ["query", "-e", query, "--build", str(mini_build)])
+    assert result.exit_code == 0
+    graph = rdflib.Graph().parse(data=result.stdout, format="turtle")
+    assert len(graph) == 3
+    nt = runner.invoke(app, ["query", "-e", query, "--format", "ntriples", "--build", str(mini_build)])
+    assert len(rdflib.Graph().parse(data=nt.stdout, format="nt")) == 3
+
+
+def test_query_from_stdin_and_file(runner: CliRunner, mini_build: Path, tmp_path: Path) -> None:
+    query = "SELECT ?id WHERE { ?a a kg:Actor ; dcterms:identifier ?id } ORDER BY ?id LIMIT 1"
+    from_stdin = runner.invoke(app, ["query", "-", "--format", "csv", "--build", str(mini_build)], input=query)
+    assert from_stdin.stdout.splitlines() == ["id", "acme-capital"]
+    path = tmp_path / "q.rq"
+    path.write_text(query, encoding="utf-8")
+    from_file = runner.invoke(app, ["query", str(path), "--format", "csv", "--build", str(mini_build)])
+    assert from_file.stdout == from_stdin.stdout
+    missing = runner.invoke(app, ["query", str(tmp_path / "none.rq"), "--build", str(mini_build)])
+    assert missing.exit_code == 2 and "no such query file" in missing.output
+
+
+def test_read_query_refuses_binary(tmp_path: Path) -> None:
+    path = tmp_path / "q.rq"
+    path.write_bytes(b"\xff\xfe\x00")
+    with pytest.raises(QueryError, match="not a UTF-8"):
+        read_query(path)
