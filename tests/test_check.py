@@ -1,0 +1,176 @@
+"""kg.check: the article's arithmetic and conflicts as computed by hand; broken graphs are caught."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Literal
+
+import pytest
+from pydantic import BaseModel, ConfigDict
+from pyoxigraph import Store
+from typer.testing import CliRunner
+
+from kg.build import build
+from kg.check import Figure, agrees, read_figures, rounding_interval, run_checks
+from kg.cli import app
+from kg.load import load_dataset
+from kg.store import open_store
+
+
+@pytest.fixture(scope="module")
+def article_findings(article_build: Path) -> list:  # type: ignore[type-arg]
+    return run_checks(open_store(article_build), article_build)
+
+
+def _finding(findings: list, check: str, claim: str):  # type: ignore[no-untyped-def, type-arg]
+    return next(f for f in findings if f.check == check and claim in f.claims)
+
+
+def test_article_arithmetic_by_hand(article_findings: list) -> None:  # type: ignore[type-arg]
+    # 1091亿 / 93亿 = 11.7312: "几乎…12倍" (nearly 12) holds
+    ratio = _finding(article_findings, "arithmetic", "us-cn-private-ai-investment-ratio-2024")
+    assert ratio.status == "pass" and "= 11.7312" in ratio.message
+    # 93亿 / 1091亿 = 0.0852, within the rounding of 1/12 (1/12.5 = 0.08 to 1/11.5 = 0.087)
+    twelfth = _finding(article_findings, "arithmetic", "cn-us-private-ai-investment-ratio-2024")
+    assert twelfth.status == "pass" and "= 0.0852" in twelfth.message
+    # 3万亿 × (1 − 一半) = 1.5万亿: the financing gap
+    gap = _finding(article_findings, "arithmetic", "dc-financing-gap-by-2028")
+    assert gap.status == "pass" and "= 1,500,000,000,000" in gap.message
+    # 15倍以上 has no US figure to divide by: flagged as not recomputable, not silently passed
+    bound = _finding(article_findings, "arithmetic", "cn-us-net-new-capacity-ratio-2024")
+    assert bound.status == "warn" and "cannot be recomputed" in bound.message
+
+
+def test_article_shares_and_conflicts(article_findings: list) -> None:  # type: ignore[type-arg]
+    shares = _finding(article_findings, "shares", "us-share-of-ai-supercomputer-capacity")
+    assert shares.status == "pass" and "= 92.8 %" in shares.message  # 74 + 14 + 4.8
+    conflicts = [f for f in article_findings if f.check == "conflict"]
+    assert len(conflicts) == 1
+    assert set(conflicts[0].claims) == {"us-dc-capacity-added-2024", "us-dc-capacity-added-2024-second-figure"}
+    assert "美国为 0.2 吉瓦" in conflicts[0].message and "5.8 吉瓦" in conflicts[0].message
+
+
+def test_article_integrity_passes(article_findings: list) -> None:  # type: ignore[type-arg]
+    assert [f for f in article_findings if f.status == "fail"] == []
+    assert {f.check for f in article_findings} >= {
+        "shacl",
+        "sha256",
+        "span",
+        "reference",
+        "arithmetic",
+        "shares",
+        "conflict",
+    }
+
+
+@pytest.mark.parametrize(
+    ("value", "text", "low", "high"),
+    [
+        ("12", "12倍", "11.5", "12.5"),
+        ("1500000000000", "1.5万亿美元", "1450000000000", "1550000000000"),
+        ("4049", "4,049", "4048.5", "4049.5"),
+    ],
+)
+def test_rounding_interval(value: str, text: str, low: str, high: str) -> None:
+    assert rounding_interval(Decimal(value), text) == (Decimal(low), Decimal(high))
+
+
+def _figure(value: str, text: str, hedge: str) -> Figure:
+    return Figure("x", Decimal(value), "times", text, hedge, None, None, None, None, (), None, None, None)
+
+
+@pytest.mark.parametrize(
+    ("hedge", "recomputed", "ok"),
+    [
+        pytest.param("nearly", "11.73", True, id="nearly-below"),
+        pytest.param("nearly", "12.6", False, id="nearly-above"),
+        pytest.param("nearly", "10", False, id="nearly-far-below"),
+        pytest.param("more-than", "15", False, id="more-than-equal"),
+        pytest.param("more-than", "15.1", True, id="more-than-above"),
+        pytest.param("at-least", "14.9", True, id="at-least-within-rounding"),
+        pytest.param("at-least", "14", False, id="at-least-below"),
+        pytest.param("up-to", "15.4", True, id="up-to"),
+        pytest.param("about", "15.7", True, id="about-within-5-percent"),
+        pytest.param("about", "16", False, id="about-outside"),
+        pytest.param("none", "15.6", False, id="unhedged-outside-rounding"),
+    ],
+)
+def test_tolerance_follows_the_hedge(hedge: str, recomputed: str, ok: bool) -> None:
+    text = "12倍" if hedge == "nearly" else "15倍"
+    value = "12" if hedge == "nearly" else "15"
+    assert agrees(_figure(value, text, hedge), Decimal(recomputed))[0] is ok
+
+
+@pytest.fixture
+def broken_build(mini_copy: Path, tmp_path: Path) -> Path:
+    """The small dataset with a conflicting claim, built, then a span and a hash broken in the store."""
+    claims = mini_copy / "claims" / "mini.yaml"
+    claims.write_text(
+        claims.read_text(encoding="utf-8")
+        + """
+  - id: acme-widget-2024-again
+    subjects: [acme-capital, widget-ai]
+    metric: investment
+    quantity: {value: "3500000000", unit: USD, text: $2.5 billion}
+    period: "2024"
+    kind: fact
+    evidence: {start: 0, end: 55, quote: Acme Capital invested $2.5 billion in Widget AI in 2024}
+""",
+        encoding="utf-8",
+    )
+    build_dir = tmp_path / "build"
+    build(load_dataset(mini_copy), build_dir)
+    store = Store(str(build_dir / "store"))
+    store.update(
+        """
+        PREFIX oa: <http://www.w3.org/ns/oa#>
+        PREFIX kg: <https://w3id.org/aikg/ontology#>
+        DELETE { GRAPH ?g { ?p oa:start 57 } } INSERT { GRAPH ?g { ?p oa:start 58 } }
+          WHERE { GRAPH ?g { ?p oa:start 57 } } ;
+        DELETE { ?s kg:sha256 ?h } INSERT { ?s kg:sha256 "%s" }
+          WHERE { ?s kg:sha256 ?h }
+        """
+        % ("0" * 64)
+    )
+    store.flush()
+    del store
+    return build_dir
+
+
+class JsonFinding(BaseModel):
+    """The schema of one item of `kg check --format json`."""
+
+    model_config = ConfigDict(extra="forbid")
+    check: str
+    status: Literal["pass", "warn", "fail"]
+    claims: list[str]
+    message: str
+
+
+def test_broken_graph_is_caught(runner: CliRunner, broken_build: Path) -> None:
+    result = runner.invoke(app, ["check", "--no-shacl", "--format", "json", "--build", str(broken_build)])
+    assert result.exit_code == 1
+    findings = [JsonFinding.model_validate(item) for item in json.loads(result.stdout)]
+    failed = {(f.check, tuple(f.claims)) for f in findings if f.status == "fail"}
+    assert ("span", ("acme-gadget",)) in failed
+    assert ("sha256", ()) in failed
+    conflict = next(f for f in findings if f.check == "conflict")
+    assert conflict.status == "warn" and set(conflict.claims) == {"acme-widget-2024", "acme-widget-2024-again"}
+
+
+def test_check_text_output_and_exit_code(runner: CliRunner, article_build: Path) -> None:
+    result = runner.invoke(app, ["check", "--build", str(article_build)])
+    assert result.exit_code == 0  # warnings alone
+    assert "✓ pass  the graph conforms to shapes.ttl" in result.output
+    assert "! warn" in result.output and " 0 fail" in result.output
+
+
+def test_findings_are_in_the_graph(runner: CliRunner, article_build: Path) -> None:
+    assert runner.invoke(app, ["check", "--no-shacl", "--build", str(article_build)]).exit_code == 0
+    figures = read_figures(open_store(article_build))
+    assert figures["us-dc-capacity-added-2024"].text == "5.8 吉瓦"
+    query = "SELECT ?claim WHERE { ?f kg:check 'conflict' ; kg:concerns/dcterms:identifier ?claim } ORDER BY ?claim"
+    result = runner.invoke(app, ["query", "-e", query, "--format", "csv", "--build", str(article_build)])
+    assert result.stdout.split() == ["claim", "us-dc-capacity-added-2024", "us-dc-capacity-added-2024-second-figure"]

@@ -1,0 +1,119 @@
+"""kg.trace and kg trace: a figure found however it is named, with its quote, source and SPARQL."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kg.cli import app
+from kg.query import run_query
+from kg.store import open_store
+from kg.trace import TraceError, find, highlighted, parse_amount, trace
+
+
+@pytest.mark.parametrize(
+    ("wanted", "first"),
+    [
+        pytest.param("us-private-ai-investment-2024", "us-private-ai-investment-2024", id="claim-id"),
+        pytest.param("1091亿美元", "us-private-ai-investment-2024", id="as-written"),
+        pytest.param("１０９１亿美元", "us-private-ai-investment-2024", id="full-width"),
+        pytest.param("109.1 billion", "us-private-ai-investment-2024", id="english-amount"),
+        pytest.param("$109.1B", "us-private-ai-investment-2024", id="english-dollars"),
+        pytest.param("1.5 trillion", "dc-financing-gap-by-2028", id="trillion"),
+        pytest.param("5.8 GW", "us-dc-capacity-added-2024", id="gigawatts"),
+        pytest.param("3450亿美元", "us-annuity-sales-2025", id="annuity-sales"),
+        pytest.param("annuity", "us-annuity-sales-2025", id="english-word"),
+        pytest.param("年金", "us-annuity-sales-2025", id="chinese-word"),
+    ],
+)
+def test_find(article_build: Path, wanted: str, first: str) -> None:
+    assert find(open_store(article_build), wanted)[0].claim == first
+
+
+def test_several_matches_best_first(article_build: Path) -> None:
+    hits = find(open_store(article_build), "75%")
+    assert [h.claim for h in hits] == [
+        "ai-stocks-share-of-sp500-returns",
+        "us-share-of-ai-vc-funding",
+        "us-share-of-global-private-ai-investment",
+    ]
+    stanford = find(open_store(article_build), "Stanford")
+    assert {h.claim for h in stanford} >= {"us-private-ai-investment-2024", "cn-private-ai-investment-2024"}
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [
+        ("$109.1B", (Decimal("109100000000"), "USD")),
+        ("109.1 billion", (Decimal("109100000000"), None)),
+        ("1.5 trillion dollars", (Decimal("1.5E+12"), "USD")),
+        ("5.8 GW", (Decimal("5.8"), "GW")),
+        ("75%", (Decimal("75"), "percent")),
+        ("1091亿美元", (Decimal("109100000000"), "USD")),
+        ("Stanford", None),
+    ],
+)
+def test_parse_amount(text: str, amount: tuple[Decimal, str | None] | None) -> None:
+    assert parse_amount(text) == amount
+
+
+def test_evidence_of_a_figure(article_build: Path) -> None:
+    (found,) = trace(open_store(article_build), "1091亿美元")
+    assert (found.value, found.unit, found.period, found.kind) == (Decimal("109100000000"), "USD", "2024", "fact")
+    assert found.quote == "美国垄断了1091亿美元"
+    text = found.sentence or ""
+    assert text.startswith("斯坦福2025人工智能指数报告显示") and text.endswith("绝对优势。")
+    assert found.source["sha256"] == "188e0ea8ce012bcd63cc36d124ba4b9014b2e2653cd82e5437c51ac965941bf0"
+    assert found.source["publisher_zh"] == "观察者网" and found.source["date"] == "2025-11-19"
+    assert [a["id"] for a in found.attributed_to] == ["stanford-ai-index-2025"]
+    assert "«1091亿美元»，" in highlighted(found, colour=False).replace(",", "，")
+    assert found.sentence_en.startswith("United States: Private AI investment for 2024 is 109,100,000,000 USD")
+    assert "1091亿美元" in found.sentence_zh
+
+
+def test_its_sparql_fetches_it(article_build: Path) -> None:
+    (found,) = trace(open_store(article_build), "3万亿美元")
+    rows = run_query(open_store(article_build), found.sparql).records()
+    assert rows and rows[0]["text"] == "3万亿美元" and rows[0]["value"] == Decimal("3000000000000")
+
+
+def test_flows_it_supports(article_build: Path) -> None:
+    (found,) = trace(open_store(article_build), "3450亿美元")
+    assert found.flow is not None
+    assert (found.flow["funder"]["id"], found.flow["recipient"]["id"]) == ("us-retirees", "us-life-insurers")
+
+
+def test_nothing_found_lists_closest(runner: CliRunner, article_build: Path) -> None:
+    with pytest.raises(TraceError, match=r"closest figures: .*1091亿美元"):
+        trace(open_store(article_build), "1191亿美元")
+    result = runner.invoke(app, ["trace", "1191亿美元", "--build", str(article_build)])
+    assert result.exit_code == 1 and "closest figures" in result.output
+
+
+def test_trace_text_and_json(runner: CliRunner, article_build: Path) -> None:
+    text = runner.invoke(app, ["trace", "75%", "--no-colour", "--build", str(article_build)])
+    assert text.exit_code == 0
+    assert text.output.count("(1 of 3)") == 1 and "(3 of 3)" in text.output
+    assert "«75%»" in text.output and "\x1b[" not in text.output
+    coloured = runner.invoke(app, ["trace", "75%", "--colour", "--build", str(article_build)])
+    assert "\x1b[1;33m75%\x1b[0m" in coloured.output
+    data = json.loads(runner.invoke(app, ["trace", "75%", "--format", "json", "--build", str(article_build)]).stdout)
+    assert len(data) == 3
+    for item in data:
+        assert {"id", "start", "end", "quote", "value", "unit"} <= set(item)
+        assert item["value"] == "75" and item["unit"] == "percent"
+        source_text = (Path(__file__).parent.parent / "data/sources/article-zh.txt").read_text(encoding="utf-8")
+        assert source_text[item["start"] : item["end"]] == "75%"
+        assert source_text[item["quote_start"] : item["quote_end"]] == item["quote"]
+
+
+def test_every_figure_of_the_article_traces(article_build: Path, article) -> None:  # type: ignore[no-untyped-def]
+    store = open_store(article_build)
+    figures = [c for _, c in article.claims() if c.quantity]
+    assert len(figures) == 62
+    for claim in figures:
+        assert claim.id in [e.id for e in trace(store, claim.quantity.text)], claim.id
