@@ -10,6 +10,7 @@ import ast
 import re
 from collections.abc import Mapping
 from decimal import Decimal, DivisionByZero, InvalidOperation, localcontext
+from typing import Any
 
 _REFERENCE = re.compile(r"\{([a-z0-9-]+)\}")
 _OPERATORS = {
@@ -60,7 +61,8 @@ def evaluate(formula: str, values: Mapping[str, Decimal]) -> Decimal:
         if isinstance(node, ast.UnaryOp):
             return -walk(node.operand)
         assert isinstance(node, ast.BinOp)
-        return _OPERATORS[type(node.op)](walk(node.left), walk(node.right))  # type: ignore[no-any-return]
+        operator: Any = _OPERATORS[type(node.op)]
+        return operator(walk(node.left), walk(node.right))  # type: ignore[no-any-return]
 
     with localcontext() as context:
         context.prec = 28

@@ -331,7 +331,8 @@ def record_findings(build_dir: Path, findings: Iterable[Any], claim_iris: dict[s
     del store
     prefixes = {p: iri for p, iri in PREFIXES.items() if p != "sh"}
     triples = [q.triple for q in quads]
-    write_atomic(Path(build_dir) / FINDINGS, serialize(triples, format=RdfFormat.TURTLE, prefixes=prefixes))
+    turtle = serialize(triples, format=RdfFormat.TURTLE, prefixes=prefixes) or b""
+    write_atomic(Path(build_dir) / FINDINGS, turtle)
 
 
 @dataclass(frozen=True)

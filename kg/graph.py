@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import rdflib
-from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, RdfFormat, parse
+from pyoxigraph import BlankNode, DefaultGraph, NamedNode, Quad, RdfFormat, parse
 
 from kg.build import TRIG
 from kg.terms import PREFIXES
@@ -19,8 +20,8 @@ from kg.terms import PREFIXES
 _XSD_STRING = PREFIXES["xsd"] + "string"
 
 
-def to_rdflib(term: NamedNode | BlankNode | Literal) -> rdflib.term.Identifier:
-    """One pyoxigraph term as the rdflib term it stands for."""
+def to_rdflib(term: Any) -> Any:
+    """One pyoxigraph term (IRI, blank node or literal) as the rdflib term it stands for."""
     if isinstance(term, NamedNode):
         return rdflib.URIRef(term.value)
     if isinstance(term, BlankNode):
@@ -38,9 +39,9 @@ def quads_to_rdflib(quads: Iterable[Quad]) -> rdflib.Dataset:
     for quad in quads:
         triple = (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object))
         if isinstance(quad.graph_name, DefaultGraph):
-            dataset.default_graph.add(triple)  # type: ignore[arg-type]
+            dataset.default_graph.add(triple)
         else:
-            dataset.graph(to_rdflib(quad.graph_name)).add(triple)  # type: ignore[arg-type]
+            dataset.graph(to_rdflib(quad.graph_name)).add(triple)
     _bind(dataset)
     return dataset
 

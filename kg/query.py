@@ -170,7 +170,7 @@ def serialize_result(result: QueryResult, fmt: str) -> str:
     if result.kind == "graph":
         rdf_format = GRAPH_FORMATS.get(fmt, RdfFormat.TURTLE)
         prefixes = PREFIXES if rdf_format is RdfFormat.TURTLE else None
-        return serialize(result.triples or [], format=rdf_format, prefixes=prefixes).decode("utf-8")
+        return (serialize(result.triples, format=rdf_format, prefixes=prefixes) or b"").decode("utf-8")
     if result.kind == "ask":
         return (
             json.dumps({"head": {}, "boolean": result.boolean}) + "\n"

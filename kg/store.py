@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from pyoxigraph import BlankNode, Literal, NamedNode, Store
+from pyoxigraph import BlankNode, Literal, NamedNode, QuerySolutions, Store
 
 from kg.terms import PREFIXES
 
@@ -94,6 +94,7 @@ def select(store: Store, query: str, substitutions: dict[str, Any] | None = None
 
     bound = {Variable(k): v if not isinstance(v, str) else Literal(v) for k, v in (substitutions or {}).items()}
     solutions = store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True, substitutions=bound or None)
-    names = [v.value for v in solutions.variables]  # type: ignore[union-attr]
+    assert isinstance(solutions, QuerySolutions), "select() runs SELECT queries"
+    names = [v.value for v in solutions.variables]
     for solution in solutions:
         yield {name: python_value(solution[name]) for name in names}
