@@ -311,6 +311,7 @@ def finding_quads(findings: Iterable[Any], claim_iris: dict[str, str]) -> list[Q
         out.add(node, kg("check"), Literal(finding.check))
         out.add(node, kg("findingStatus"), kg(finding.status.capitalize()))
         out.add(node, kg("message"), Literal(finding.message))
+        out.add(node, kg("verdict"), Literal(finding.verdict) if finding.verdict else None)
         for claim in finding.claims:
             if claim in claim_iris:
                 out.add(node, kg("concerns"), NamedNode(claim_iris[claim]))

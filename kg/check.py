@@ -20,13 +20,13 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from pyoxigraph import Store
+from pyoxigraph import Literal, Store
 
 from kg import arithmetic
 from kg.store import select
@@ -46,9 +46,11 @@ class Finding:
     claims: tuple[str, ...]
     message: str
     inputs: tuple[str, ...] = field(default=())  # claims the finding was derived from, beyond `claims`
+    verdict: str | None = None  # fidelity findings: one of VERDICTS
 
     def as_dict(self) -> dict[str, Any]:
-        return {"check": self.check, "status": self.status, "claims": list(self.claims), "message": self.message}
+        plain = {"check": self.check, "status": self.status, "claims": list(self.claims), "message": self.message}
+        return plain | ({"verdict": self.verdict} if self.verdict else {})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -70,25 +72,37 @@ class Figure:
     formula: str | None
     share_of: str | None
     quote: str | None
+    period_start: str | None = None  # ISO dates; None where open or not stated
+    period_end: str | None = None
+    status: str = "reviewed"
+    source: str | None = None
 
 
 _FIGURES = """
-SELECT ?id ?value ?unit ?text ?hedge ?min ?max ?metric ?period ?formula ?whole ?quote
-       (GROUP_CONCAT(DISTINCT ?subject; separator=" ") AS ?subjects) WHERE {
-  ?claim a kg:Claim ; dcterms:identifier ?id ; kg:quantity ?q .
+SELECT ?id ?value ?unit ?text ?hedge ?min ?max ?metric ?period ?periodStart ?periodEnd ?formula ?whole ?quote
+       ?status ?source (GROUP_CONCAT(DISTINCT ?subject; separator=" ") AS ?subjects) WHERE {
+  ?claim a kg:Claim ; dcterms:identifier ?id ; kg:quantity ?q ; kg:status/skos:notation ?status ;
+         dcterms:source/dcterms:identifier ?source .
   ?q schema:value ?value ; kg:unitCode ?unit ; kg:asWritten ?text ; kg:hedge/skos:notation ?hedge .
   OPTIONAL { ?q schema:minValue ?min } OPTIONAL { ?q schema:maxValue ?max }
   OPTIONAL { ?claim kg:metric/dcterms:identifier ?metric }
-  OPTIONAL { ?claim kg:period/rdfs:label ?period }
+  OPTIONAL { ?claim kg:period ?p . ?p rdfs:label ?period .
+             OPTIONAL { ?p kg:startDate ?periodStart } OPTIONAL { ?p kg:endDate ?periodEnd } }
   OPTIONAL { ?claim kg:formula ?formula }
   OPTIONAL { ?claim kg:shareOf/dcterms:identifier ?whole }
   OPTIONAL { ?claim kg:evidence/oa:hasSelector/oa:exact ?quote }
   OPTIONAL { ?claim kg:subject/dcterms:identifier ?subject }
-} GROUP BY ?id ?value ?unit ?text ?hedge ?min ?max ?metric ?period ?formula ?whole ?quote
+} GROUP BY ?id ?value ?unit ?text ?hedge ?min ?max ?metric ?period ?periodStart ?periodEnd ?formula ?whole ?quote
+         ?status ?source
 """
 
 
-def read_figures(store: Store) -> dict[str, Figure]:
+def read_figures(store: Store, ids: Iterable[str] | None = None) -> dict[str, Figure]:
+    """Every figure of the graph by claim id, or only those of ``ids`` (each looked up by a bound id)."""
+    if ids is None:
+        rows: Iterable[dict[str, Any]] = select(store, _FIGURES)
+    else:
+        rows = (row for claim in ids for row in select(store, _FIGURES, {"id": Literal(claim)}))
     return {
         row["id"]: Figure(
             id=row["id"],
@@ -104,8 +118,12 @@ def read_figures(store: Store) -> dict[str, Figure]:
             formula=row["formula"],
             share_of=row["whole"],
             quote=row["quote"],
+            period_start=row["periodStart"],
+            period_end=row["periodEnd"],
+            status=row["status"],
+            source=row["source"],
         )
-        for row in select(store, _FIGURES)
+        for row in rows
     }
 
 
@@ -126,10 +144,15 @@ def rounding_interval(value: Decimal, text: str) -> tuple[Decimal, Decimal]:
         # written in words (一半, 十倍): take the figure as exact to ABOUT_TOLERANCE
         spread = abs(value) * ABOUT_TOLERANCE
         return value - spread, value + spread
-    written = Decimal(digits.group(0).replace(",", ""))
-    decimals = len(digits.group(1) or "")
+    number = digits.group(0).replace(",", "")
+    written = Decimal(number)
+    if digits.group(1):
+        step = Decimal(10) ** -len(digits.group(1))
+    else:
+        # trailing zeros of a whole number are not significant: 280亿 is 275亿 to 285亿
+        step = Decimal(10) ** (len(number) - len(number.rstrip("0"))) if number.strip("0") else Decimal(1)
     scale = value / written if written else Decimal(1)
-    half = Decimal("0.5") * Decimal(10) ** -decimals * abs(scale)
+    half = Decimal("0.5") * step * abs(scale)
     return value - half, value + half
 
 
@@ -181,9 +204,10 @@ def check_arithmetic(figures: dict[str, Figure]) -> Iterator[Finding]:
 
 
 def check_comparisons_without_base(figures: dict[str, Figure]) -> Iterator[Finding]:
-    """Multiples and fractions that have no formula: the article gives no figure to recompute them from."""
+    """Multiples and fractions of a text that have no formula: the text gives no figure to recompute them from."""
     for figure in figures.values():
-        if figure.formula is None and figure.unit in ("times", "fraction") and figure.share_of is None:
+        quoted = figure.quote is not None  # a figure of a shipped text, not of a report we only locate
+        if quoted and figure.formula is None and figure.unit in ("times", "fraction") and figure.share_of is None:
             yield Finding(
                 "arithmetic",
                 "warn",
@@ -244,6 +268,103 @@ def check_conflicts(figures: dict[str, Figure]) -> Iterator[Finding]:
                         f"{' & '.join(subjects)}, {metric}, {period or 'no period'}: {first.text} «{first.quote}»"
                         f" vs {second.text} «{second.quote}»",
                     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Fidelity: the article's figures against the figures of the reports they rest on
+
+VERDICTS = ("agrees", "rounded", "differs in value", "differs in period", "unconfirmed upstream", "differs in measure")
+
+_UPSTREAM_LINKS = """
+SELECT ?claim ?upstream ?how WHERE {
+  ?c dcterms:identifier ?claim ; kg:upstream ?link .
+  ?link kg:upstreamClaim/dcterms:identifier ?upstream ; kg:derivation/skos:notation ?how .
+} ORDER BY ?claim ?upstream
+"""
+
+_ATTRIBUTED_FIGURES = """
+SELECT DISTINCT ?claim ?text WHERE {
+  ?c dcterms:identifier ?claim ; kg:attributedTo ?cited ; kg:quantity/kg:asWritten ?text .
+  FILTER NOT EXISTS { ?c kg:upstream ?link }
+} ORDER BY ?claim
+"""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """How a figure compares with the upstream figure it rests on."""
+
+    claim: str
+    upstream: str
+    how: str  # the curator's account: same, rounded, converted, different-period, different-measure
+    verdict: str  # one of VERDICTS, computed from the two figures
+    message: str
+
+
+def _within(inner: Figure, outer: Figure) -> bool:
+    """Whether the period of ``inner`` lies inside the period of ``outer`` (open ends hold anything)."""
+    if inner.period == outer.period:
+        return True
+    starts = outer.period_start is None or (inner.period_start is not None and inner.period_start >= outer.period_start)
+    ends = outer.period_end is None or (inner.period_end is not None and inner.period_end <= outer.period_end)
+    return starts and ends
+
+
+def verdict(article: Figure, upstream: Figure, how: str) -> Verdict:
+    """Compare an article's figure with its upstream figure: value, unit and period."""
+    side_by_side = f"{article.text} ({_fmt(article.value)} {article.unit}, {article.period or 'no period'}) vs " + (
+        f"{upstream.text} ({_fmt(upstream.value)} {upstream.unit}, {upstream.period or 'no period'})"
+    )
+    upstream_value = upstream.value
+    if {article.unit, upstream.unit} == {"times", "fraction"} and upstream.value:
+        upstream_value = 1 / upstream.value  # a multiple read the other way round: 11.7× ~ 1/12
+    elif article.unit != upstream.unit:
+        return Verdict(article.id, upstream.id, how, "differs in measure", side_by_side)
+    if upstream.status == "unconfirmed":
+        outcome = "unconfirmed upstream"
+    elif article.period and upstream.period and not _within(article, upstream):
+        outcome = "differs in period"
+    elif upstream_value == article.value:
+        outcome = "agrees"
+    elif agrees(article, upstream_value)[0]:
+        outcome = "rounded"
+    else:
+        outcome = "differs in value"
+    return Verdict(article.id, upstream.id, how, outcome, side_by_side)
+
+
+def upstream_verdicts(store: Store, claim: str | None = None) -> list[Verdict]:
+    """The verdict on every linked pair (or on the links of one claim)."""
+    links = list(select(store, _UPSTREAM_LINKS))
+    if claim is not None:
+        links = [link for link in links if link["claim"] == claim]
+    figures = read_figures(store, {link[k] for link in links for k in ("claim", "upstream")})
+    return [
+        verdict(figures[link["claim"]], figures[link["upstream"]], link["how"])
+        for link in links
+        if link["claim"] in figures and link["upstream"] in figures
+    ]
+
+
+def check_fidelity(store: Store) -> Iterator[Finding]:
+    """One item per article figure and the upstream figure it rests on; then attributed figures nothing backs."""
+    for item in upstream_verdicts(store):
+        status = "pass" if item.verdict in ("agrees", "rounded") else "warn"
+        yield Finding(
+            "fidelity",
+            status,
+            (item.claim, item.upstream),
+            f"{item.verdict}: {item.message}",
+            (item.upstream,),
+            item.verdict,
+        )
+    for row in select(store, _ATTRIBUTED_FIGURES):
+        yield Finding(
+            "fidelity",
+            "warn",
+            (row["claim"],),
+            f"{row['text']}: the article names a source for it, but no figure of that source backs it here",
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -393,6 +514,7 @@ def run_checks(store: Store, build_dir: Path | None = None, *, shacl: bool = Tru
     findings += conflicts or [
         Finding("conflict", "pass", (), "no two figures of one subject, metric and period disagree")
     ]
+    findings += check_fidelity(store)
     return findings
 
 

@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, model_validator
 
 #: ids are slugs: they become the last segment of an IRI.
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
@@ -278,6 +278,20 @@ class Locator(Record):
         return self
 
 
+def _evidence_kind(raw: object) -> str:
+    """A span has offsets; anything else is a locator (so errors name the right fields)."""
+    if isinstance(raw, dict):
+        return "span" if "start" in raw or "end" in raw else "locator"
+    return "span" if isinstance(raw, Span) else "locator"
+
+
+#: A claim rests on characters of a text we ship, or on a place in a source we don't ship.
+Evidence = Annotated[
+    Annotated[Span, Tag("span")] | Annotated[Locator, Tag("locator")],
+    Discriminator(_evidence_kind),
+]
+
+
 class Flow(Record):
     """Who funds whom: the claim states that money goes from funder to recipient."""
 
@@ -303,7 +317,7 @@ class Claim(Record):
     period: Period | None = None
     kind: Kind
     attributed_to: tuple[str, ...] = ()  # ids of the sources the text names for this figure
-    evidence: Span | Locator
+    evidence: Evidence
     flow: Flow | None = None
     #: The figure recomputed from others, e.g. "{us-investment} / {cn-investment}";
     #: check.py compares it with this claim's value within the hedge's tolerance.

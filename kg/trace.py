@@ -11,38 +11,16 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from pyoxigraph import Literal, NamedNode, Store
 
+from kg.amounts import normalise, parse_amount
 from kg.store import select
 from kg.terms import PREFIXES, claim_iri
 
-# Scales a person may write after a number, in English or Chinese.
-_SCALES = {
-    "thousand": 10**3, "k": 10**3, "千": 10**3,
-    "million": 10**6, "mn": 10**6, "m": 10**6, "百万": 10**6,
-    "billion": 10**9, "bn": 10**9, "b": 10**9, "十亿": 10**9,
-    "trillion": 10**12, "tn": 10**12, "t": 10**12,
-    "万": 10**4, "亿": 10**8, "万亿": 10**12,
-}  # fmt: skip
-# Unit words → the unit codes of kg.models.Unit.
-_UNITS = {
-    "$": "USD", "usd": "USD", "us$": "USD", "dollars": "USD", "dollar": "USD", "美元": "USD",
-    "¥": "CNY", "cny": "CNY", "rmb": "CNY", "yuan": "CNY", "元": "CNY", "元人民币": "CNY", "人民币": "CNY",
-    "€": "EUR", "eur": "EUR", "euro": "EUR", "euros": "EUR", "欧元": "EUR",
-    "%": "percent", "percent": "percent", "per cent": "percent",
-    "gw": "GW", "吉瓦": "GW", "twh": "TWh", "太瓦时": "TWh",
-    "x": "times", "times": "times", "倍": "times", "fold": "times",
-}  # fmt: skip
-_NUMBER = re.compile(
-    r"^(?P<pre>[$¥€]|us\$)?\s*(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<scale>万亿|十亿|百万|thousand|million|billion|trillion"
-    r"|mn|bn|tn|[kmbt万亿千](?![a-z]))?\s*(?P<unit>[a-z%$€¥\u4e00-\u9fff ]*)$",
-    re.IGNORECASE,
-)
 VALUE_TOLERANCE = Decimal("0.005")  # a typed number matches a figure within 0.5 % (109.1 billion ~ 1091亿)
 
 
@@ -57,6 +35,7 @@ class Hit:
     claim: str
     score: int
     reason: str
+    quoted: bool = True  # from a text we ship; ranked before figures of reports we only locate
 
 
 @dataclass
@@ -97,38 +76,14 @@ class Evidence:
     def as_dict(self) -> dict[str, Any]:
         plain = dict(self.__dict__)
         plain["bounds"] = {"min": self.bounds[0], "max": self.bounds[1]}
+        plain["upstream"] = [link | {"claim": link["claim"].as_dict()} for link in self.upstream]
         return plain
 
 
-def normalise(text: str) -> str:
-    """Fold full-width forms, case and spacing: ``１０９１亿 美元`` → ``1091亿美元``."""
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    return re.sub(r"\s+", "", folded)
-
-
-def parse_amount(text: str) -> tuple[Decimal, str | None] | None:
-    """A typed number with its scale and unit: ``$109.1B`` → (109100000000, USD); None if not a number."""
-    match = _NUMBER.match(unicodedata.normalize("NFKC", text).strip())
-    if not match:
-        return None
-    try:
-        value = Decimal(match["num"].replace(",", ""))
-    except InvalidOperation:
-        return None
-    if match["scale"]:
-        value *= _SCALES[match["scale"].lower()]
-    unit_word = (match["unit"] or "").strip().lower()
-    unit = _UNITS.get(unit_word) or (_UNITS.get(match["pre"].lower()) if match["pre"] else None)
-    if unit_word and unit is None:
-        unit = _UNITS.get(unit_word.split()[0])
-        if unit is None and unit_word not in ("", "of"):
-            return None
-    return value.normalize(), unit
-
-
 _CANDIDATES = """
-SELECT ?id ?text ?value ?unit ?labels WHERE {
+SELECT ?id ?text ?value ?unit ?labels ?document WHERE {
   ?claim a kg:Claim ; dcterms:identifier ?id .
+  OPTIONAL { ?claim prov:wasQuotedFrom ?document }
   OPTIONAL { ?claim kg:quantity ?q . ?q kg:asWritten ?text ; schema:value ?value ; kg:unitCode ?unit }
   OPTIONAL {
     SELECT ?claim (GROUP_CONCAT(?word; separator=" | ") AS ?labels) WHERE {
@@ -154,9 +109,10 @@ def find(store: Store, wanted: str) -> list[Hit]:
 
     def keep(claim: str, score: int, reason: str) -> None:
         if claim not in hits or hits[claim].score < score:
-            hits[claim] = Hit(claim, score, reason)
+            hits[claim] = Hit(claim, score, reason, quoted)
 
     for row in select(store, _CANDIDATES):
+        quoted = row["document"] is not None
         if row["id"] == wanted:
             keep(row["id"], 100, "claim id")
         if row["text"] is not None:
@@ -168,7 +124,7 @@ def find(store: Store, wanted: str) -> list[Hit]:
                 keep(row["id"], 60, "part of the figure as written")
         if not amount and row["labels"] and key in normalise(row["labels"]):
             keep(row["id"], 40, "word in its subjects, metric, source or quote")
-    return sorted(hits.values(), key=lambda h: (-h.score, h.claim))
+    return sorted(hits.values(), key=lambda h: (-h.score, not h.quoted, h.claim))
 
 
 def _same_amount(amount: tuple[Decimal, str | None], value: Decimal | None, unit: str | None) -> bool:
@@ -243,13 +199,6 @@ SELECT ?source ?id ?kind ?title ?titleEn ?publisher ?publisherZh ?author ?date ?
 """
 
 _ATTRIBUTED = "SELECT ?claim ?cited WHERE { ?claim kg:attributedTo/dcterms:identifier ?cited }"
-
-_UPSTREAM = """
-SELECT ?claim ?upstream ?how WHERE {
-  ?claim kg:upstream ?link . ?link kg:upstreamClaim/dcterms:identifier ?upstream ;
-                                   kg:derivation/rdfs:label ?how . FILTER(LANG(?how) = "en")
-}
-"""
 
 
 def _one(store: Store, query: str, node: NamedNode) -> list[dict[str, Any]]:
@@ -348,9 +297,13 @@ def evidence(store: Store, claim_id: str, *, with_upstream: bool = True) -> Evid
     )
     found.sentence_en, found.sentence_zh = _sentences(found, row["kindZh"])
     if with_upstream:
-        for link in _one(store, _UPSTREAM, node):
-            upstream = evidence(store, link["upstream"], with_upstream=False)
-            found.upstream.append({"how": link["how"], "claim": upstream})
+        from kg.check import upstream_verdicts
+
+        for judged in upstream_verdicts(store, claim_id):
+            upstream = evidence(store, judged.upstream, with_upstream=False)
+            found.upstream.append(
+                {"how": judged.how, "verdict": judged.verdict, "compared": judged.message, "claim": upstream}
+            )
     return found
 
 
@@ -417,9 +370,10 @@ def claim_query(iri: str) -> str:
     name = f"claim:{local}" if re.fullmatch(r"[\w.-]*[\w-]", local) else f"<{iri}>"
     return (
         "SELECT ?text ?value ?unit ?period ?kind ?quote WHERE {\n"
-        f"  {name} kg:quantity ?q ; kg:kind ?kind ; kg:evidence/oa:hasSelector/oa:exact ?quote .\n"
+        f"  {name} kg:quantity ?q ; kg:kind ?kind .\n"
         "  ?q kg:asWritten ?text ; schema:value ?value ; qudt:hasUnit ?unit .\n"
         f"  OPTIONAL {{ {name} kg:period/rdfs:label ?period }}\n"
+        f"  OPTIONAL {{ {name} kg:evidence/oa:hasSelector/oa:exact ?quote }}\n"
         "}"
     )
 
@@ -484,7 +438,7 @@ def render(found: Evidence, *, colour: bool) -> str:
         names = "; ".join(f"{a.get('title')} ({a.get('publisher') or a['id']})" for a in found.attributed_to)
         lines.append(f"  says    {names}")
     else:
-        lines.append("  says    the article itself (it names no source for this figure)")
+        lines.append("  says    the source itself (it names no other source for this figure)")
     if found.flow:
         flow = found.flow
         lines.append(f"  flow    {flow['funder']['en']} → {flow['recipient']['en']} ({flow['instrument']['en']})")
@@ -492,6 +446,12 @@ def render(found: Evidence, *, colour: bool) -> str:
         lines.append(f"  note    {found.note}")
     for link in found.upstream:
         upstream: Evidence = link["claim"]
-        lines.append(f"  cites   {upstream.id}: {upstream.text} ({link['how']})")
+        report = upstream.source
+        lines.append(f"  traced  {report.get('title')} ({report.get('publisher') or report['id']}): {upstream.text}")
+        where = ", ".join(f"{k} {v}" for k, v in (upstream.locator or {}).items() if k != "quote")
+        lines.append(f"          where {where or 'not located'}  [{upstream.id}, {upstream.status}]")
+        if upstream.note:
+            lines.append(f"          note  {upstream.note}")
+        lines.append(f"          verdict  {link['verdict']}: {link['compared']}")
     lines.append("  sparql  " + found.sparql.replace("\n", "\n          "))
     return "\n".join(lines)

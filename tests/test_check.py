@@ -17,6 +17,7 @@ from kg.check import Figure, agrees, read_figures, rounding_interval, run_checks
 from kg.cli import app
 from kg.load import load_dataset
 from kg.store import open_store
+from tests.conftest import MINI
 
 
 @pytest.fixture(scope="module")
@@ -147,6 +148,7 @@ class JsonFinding(BaseModel):
     status: Literal["pass", "warn", "fail"]
     claims: list[str]
     message: str
+    verdict: str | None = None
 
 
 def test_broken_graph_is_caught(runner: CliRunner, broken_build: Path) -> None:
@@ -174,3 +176,50 @@ def test_findings_are_in_the_graph(runner: CliRunner, article_build: Path) -> No
     query = "SELECT ?claim WHERE { ?f kg:check 'conflict' ; kg:concerns/dcterms:identifier ?claim } ORDER BY ?claim"
     result = runner.invoke(app, ["query", "-e", query, "--format", "csv", "--build", str(article_build)])
     assert result.stdout.split() == ["claim", "us-dc-capacity-added-2024", "us-dc-capacity-added-2024-second-figure"]
+
+
+def test_fidelity_verdicts_on_the_article(article_findings: list) -> None:  # type: ignore[type-arg]
+    verdicts = {f.claims[0]: f.verdict for f in article_findings if f.check == "fidelity" and f.verdict}
+    assert verdicts == {
+        "us-private-ai-investment-2024": "rounded",
+        "cn-private-ai-investment-2024": "rounded",
+        "us-cn-private-ai-investment-ratio-2024": "rounded",
+        "cn-us-private-ai-investment-ratio-2024": "rounded",  # 1/12 against 1/11.7
+        "us-cumulative-private-ai-investment-2013-2024": "rounded",
+        "uk-cumulative-private-ai-investment-2013-2024": "rounded",
+        "ca-cumulative-private-ai-investment-2013-2024": "rounded",
+        "jp-cumulative-private-ai-investment-2013-2024": "rounded",
+        "us-notable-ai-models-2024": "agrees",
+        "europe-notable-ai-models-2024": "agrees",
+        "global-dc-capex-by-2028": "agrees",
+        "dc-capex-cash-flow-coverage-by-2028": "agrees",
+        "dc-financing-gap-by-2028": "agrees",
+        "global-dc-electricity-demand-multiple-by-2030": "agrees",
+        "deepseek-v3-price-2025-01": "agrees",
+        "us-annuity-sales-2025": "differs in period",
+        "hyperscalers-capex-plan-fy2025": "unconfirmed upstream",
+        "us-cn-share-of-dc-electricity-growth-by-2030": "unconfirmed upstream",
+    }
+    unbacked = [f for f in article_findings if f.check == "fidelity" and f.verdict is None]
+    assert [f.claims for f in unbacked] == [("us-state-ai-rule-regimes-2025-11",)]
+
+
+def test_evidence_is_a_span_or_a_locator(tmp_path: Path) -> None:
+    """The shapes refuse a claim whose evidence is neither a verified span nor a locator."""
+    mini_build = tmp_path / "build"
+    build(load_dataset(MINI), mini_build)
+    store = Store(str(mini_build / "store"))
+    store.update(
+        "PREFIX kg: <https://w3id.org/aikg/ontology#> "
+        "DELETE { GRAPH ?g { ?e a kg:Locator ; kg:page ?p ; kg:figure ?f ; <https://schema.org/url> ?u } } "
+        "WHERE { GRAPH ?g { ?e a kg:Locator ; kg:page ?p ; kg:figure ?f ; <https://schema.org/url> ?u } }"
+    )
+    store.flush()
+    del store
+    from pyoxigraph import RdfFormat, serialize
+
+    (mini_build / "graph.trig").write_bytes(
+        serialize(Store.read_only(str(mini_build / "store")), format=RdfFormat.TRIG) or b""
+    )
+    findings = run_checks(open_store(mini_build), mini_build)
+    assert any(f.check == "shacl" and f.status == "fail" for f in findings)

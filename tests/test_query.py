@@ -71,14 +71,31 @@ EXPECTED: dict[str, tuple[int, list[dict[str, str]]]] = {
         [{"figure": "5.8 吉瓦", "gigawatts": "5.8"}, {"figure": "0.2 吉瓦"}, {"figure": "429吉瓦"}],
     ),
     "flagged-figures": (
-        7,
-        [{"figure": "0.2 吉瓦", "check": "conflict", "status": "warn"}, {"figure": "1/35", "check": "arithmetic"}],
+        14,
+        [
+            {"figure": "0.2 吉瓦", "check": "conflict", "status": "warn"},
+            {"figure": "1/35", "check": "arithmetic"},
+            {"figure": "3450亿美元", "check": "fidelity"},
+        ],
+    ),
+    "departures-from-sources": (
+        3,
+        [
+            {
+                "verdict": "differs in period",
+                "figure": "3450亿美元",
+                "period": "2025",
+                "upstreamPeriod": "2025-01/2025-09",
+            },
+            {"verdict": "unconfirmed upstream", "figure": "3640亿美元", "upstreamFigure": "364 billion"},
+            {"verdict": "unconfirmed upstream", "figure": "80%"},
+        ],
     ),
 }
 
 
 def test_collected_every_example_query() -> None:
-    assert len(QUERIES) == len(EXPECTED) == 10
+    assert len(QUERIES) == len(EXPECTED) == 11
     assert {q.stem for q in QUERIES} == set(EXPECTED)
 
 

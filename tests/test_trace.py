@@ -62,7 +62,8 @@ def test_parse_amount(text: str, amount: tuple[Decimal, str | None] | None) -> N
 
 
 def test_evidence_of_a_figure(article_build: Path) -> None:
-    (found,) = trace(open_store(article_build), "1091亿美元")
+    found, upstream = trace(open_store(article_build), "1091亿美元")
+    assert upstream.id == "aii-us-private-ai-investment-2024"  # the report's 109.08 billion, within 0.5 %
     assert (found.value, found.unit, found.period, found.kind) == (Decimal("109100000000"), "USD", "2024", "fact")
     assert found.quote == "美国垄断了1091亿美元"
     text = found.sentence or ""
@@ -76,21 +77,21 @@ def test_evidence_of_a_figure(article_build: Path) -> None:
 
 
 def test_its_sparql_fetches_it(article_build: Path) -> None:
-    (found,) = trace(open_store(article_build), "3万亿美元")
+    found = trace(open_store(article_build), "3万亿美元")[0]
     rows = run_query(open_store(article_build), found.sparql).records()
     assert rows and rows[0]["text"] == "3万亿美元" and rows[0]["value"] == Decimal("3000000000000")
 
 
 def test_flows_it_supports(article_build: Path) -> None:
-    (found,) = trace(open_store(article_build), "3450亿美元")
+    found = trace(open_store(article_build), "3450亿美元")[0]
     assert found.flow is not None
     assert (found.flow["funder"]["id"], found.flow["recipient"]["id"]) == ("us-retirees", "us-life-insurers")
 
 
 def test_nothing_found_lists_closest(runner: CliRunner, article_build: Path) -> None:
     with pytest.raises(TraceError, match=r"closest figures: .*1091亿美元"):
-        trace(open_store(article_build), "1191亿美元")
-    result = runner.invoke(app, ["trace", "1191亿美元", "--build", str(article_build)])
+        trace(open_store(article_build), "1099亿美元")
+    result = runner.invoke(app, ["trace", "1099亿美元", "--build", str(article_build)])
     assert result.exit_code == 1 and "closest figures" in result.output
 
 
@@ -113,7 +114,42 @@ def test_trace_text_and_json(runner: CliRunner, article_build: Path) -> None:
 
 def test_every_figure_of_the_article_traces(article_build: Path, article) -> None:  # type: ignore[no-untyped-def]
     store = open_store(article_build)
-    figures = [c for _, c in article.claims() if c.quantity]
+    figures = [c for source, c in article.claims() if c.quantity and source == "article-zh"]
     assert len(figures) == 62
     for claim in figures:
         assert claim.id in [e.id for e in trace(store, claim.quantity.text)], claim.id
+
+
+@pytest.mark.parametrize(
+    ("figure", "upstream", "upstream_text", "verdict"),
+    [
+        pytest.param(
+            "1091亿美元", "aii-us-private-ai-investment-2024", "109.08 billion", "rounded", id="ai-index-rounded"
+        ),
+        pytest.param(
+            "3450亿美元", "wsj-us-annuity-sales-2025-9m", "345 billion", "differs in period", id="annuity-period"
+        ),
+        pytest.param("12倍", "aii-us-cn-private-ai-investment-ratio-2024", "11.7 times", "rounded", id="ratio-11.7"),
+        pytest.param(
+            "3640亿美元", "press-hyperscalers-capex-plan-2025", "364 billion", "unconfirmed upstream", id="unconfirmed"
+        ),
+    ],
+)
+def test_trace_follows_the_chain_to_the_report(
+    runner: CliRunner, article_build: Path, figure: str, upstream: str, upstream_text: str, verdict: str
+) -> None:
+    found = trace(open_store(article_build), figure)[0]
+    (link,) = found.upstream
+    assert (link["claim"].id, link["claim"].text, link["verdict"]) == (upstream, upstream_text, verdict)
+    assert link["claim"].locator  # a report's figure is located, not quoted
+    text = runner.invoke(app, ["trace", figure, "--no-colour", "--build", str(article_build)]).output
+    assert f"verdict  {verdict}: " in text and upstream in text
+    data = json.loads(runner.invoke(app, ["trace", figure, "--format", "json", "--build", str(article_build)]).stdout)
+    assert data[0]["upstream"][0]["verdict"] == verdict
+    assert data[0]["upstream"][0]["claim"]["id"] == upstream
+
+
+def test_trace_shows_the_report_address(runner: CliRunner, article_build: Path) -> None:
+    text = runner.invoke(app, ["trace", "12倍", "--no-colour", "--build", str(article_build)]).output
+    assert "page 252, figure 4.3.8" in text and "hai_ai_index_report_2025.pdf" in text
+    assert "12倍 (12 times, 2024) vs 11.7 times (11.7 times, 2024)" in text
