@@ -1,0 +1,71 @@
+"""kg.figures and kg figures: every figure of the article, read back from the graph."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from kg.cli import app
+from kg.figures import FIGURE_FIELDS, figures
+from kg.store import open_store
+
+TEXT = (Path(__file__).resolve().parent.parent / "data/sources/article-zh.txt").read_text(encoding="utf-8")
+
+
+def test_every_figure_of_the_article(article_build: Path, article) -> None:  # type: ignore[no-untyped-def]
+    records = [r for r in figures(open_store(article_build)) if r["source"] == "article-zh"]
+    curated = [c for source, c in article.claims() if source == "article-zh" and c.quantity]
+    assert len(records) == len(curated) == 62
+    for record in records:
+        assert TEXT[record["start"] : record["end"]] == record["text"]
+        assert TEXT[record["quote_start"] : record["quote_end"]] == record["quote"]
+    starts = [r["start"] for r in records]
+    assert starts == sorted(starts)
+
+
+def test_json_has_the_promised_keys(runner: CliRunner, article_build: Path) -> None:
+    result = runner.invoke(
+        app, ["figures", "--format", "json", "--source", "article-zh", "--build", str(article_build)]
+    )
+    assert result.exit_code == 0
+    records = json.loads(result.stdout)
+    required = {
+        "id",
+        "value",
+        "unit",
+        "text",
+        "period",
+        "subject",
+        "kind",
+        "attributed_to",
+        "source",
+        "start",
+        "end",
+        "quote",
+    }
+    assert all(required <= set(r) for r in records)
+    compliance = next(r for r in records if r["text"] == "15%-25%")
+    assert (compliance["value"], compliance["min"], compliance["max"], compliance["unit"]) == (
+        "20",
+        "15",
+        "25",
+        "percent",
+    )
+    investment = next(r for r in records if r["id"] == "us-private-ai-investment-2024")
+    assert investment["value"] == "109100000000" and investment["subject"] == "United States"
+    assert investment["attributed_to"] == ["stanford-ai-index-2025"] and investment["period"] == "2024"
+
+
+def test_csv_and_table(runner: CliRunner, article_build: Path) -> None:
+    result = runner.invoke(app, ["figures", "--format", "csv", "--build", str(article_build)])
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert list(rows[0]) == list(FIGURE_FIELDS)
+    assert {r["source"] for r in rows} >= {"article-zh", "stanford-ai-index-2025"}
+    table = runner.invoke(app, ["figures", "--source", "article-zh", "--build", str(article_build)])
+    assert "62 figures" in table.output and "1091亿美元" in table.output
+    unknown = runner.invoke(app, ["figures", "--source", "nowhere", "--build", str(article_build)])
+    assert unknown.exit_code == 2 and "no figures from a source 'nowhere'" in unknown.output
