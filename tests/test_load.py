@@ -143,3 +143,21 @@ def test_cli_bad_input_exits_2_and_keeps_build(
     assert result.output.startswith("error: ") and result.output.count("\n") == 1
     assert (build_dir / "graph.nt").read_bytes() == before
     assert sorted(p.name for p in build_dir.parent.iterdir()) == ["build", "data"]
+
+
+def test_the_project_data_loads_and_every_file_was_collected(article) -> None:  # type: ignore[no-untyped-def]
+    from kg.load import DEFAULT_DATA
+
+    claim_files = sorted(p.stem for p in (DEFAULT_DATA / "claims").glob("*.yaml"))
+    assert len(claim_files) == 8
+    assert sorted(f.source for f in article.claims_files) == claim_files
+    assert sorted(p.name for p in (DEFAULT_DATA / "sources").glob("*.txt")) == ["article-zh.txt"]
+    assert len(article.texts["article-zh"]) == 4078
+    counts = {
+        "claims": len(article.claims()),
+        "article figures": sum(1 for s, c in article.claims() if s == "article-zh" and c.quantity),
+        "flows": sum(1 for _, c in article.claims() if c.flow),
+        "actors": len(article.actors),
+        "sources": len(article.sources),
+    }
+    assert counts == {"claims": 111, "article figures": 62, "flows": 28, "actors": 59, "sources": 10}
