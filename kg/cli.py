@@ -444,6 +444,87 @@ def check(
     raise typer.Exit(exit_code(findings))
 
 
+class ExtractFormat(StrEnum):
+    yaml = "yaml"
+    json = "json"
+
+
+class ExtractLang(StrEnum):
+    auto = "auto"
+    zh = "zh"
+    en = "en"
+
+
+@app.command()
+def extract(
+    file: Annotated[str, typer.Argument(metavar="FILE", help="UTF-8 text of the article; '-' reads standard input.")],
+    lang: Annotated[ExtractLang, typer.Option("--lang", help="auto, zh or en.")] = ExtractLang.auto,
+    published: Annotated[
+        str | None,
+        typer.Option(
+            help="Publication date YYYY-MM-DD, for 明年 / next year (default: the page header's date).",
+            show_default=False,
+        ),
+    ] = None,
+    source_id: Annotated[
+        str | None,
+        typer.Option(
+            "--source-id", help="The text's id in sources.yaml (default: from FILE's name).", show_default=False
+        ),
+    ] = None,
+    fmt: Annotated[
+        ExtractFormat, typer.Option("--format", help="yaml (a draft claims file) or json (the keys of kg figures).")
+    ] = ExtractFormat.yaml,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here (atomically), not to stdout.", show_default=False)
+    ] = None,
+    against: Annotated[
+        Path | None,
+        typer.Option(help="Curated claims of the same text: print recall, precision, agreement.", show_default=False),
+    ] = None,
+    data: DataDir = DEFAULT_DATA,
+) -> None:
+    """Draft claims from an article: every figure with value, unit, hedge, period, subjects, quote.
+
+    Every claim is status: draft: kg build refuses it until reviewed; kg build --allow-drafts builds it as it is.
+
+    Its header holds the entry to add to sources.yaml, with the text's sha256; the text goes to data/sources/ID.txt.
+
+    Subjects, metrics and cited sources are ids of the dataset in --data.
+
+    Examples:
+
+      kg extract article.txt --published 2025-11-19 --source-id my-article -o data/claims/my-article.yaml
+
+      kg extract - --lang en --format json < article.txt
+
+      kg extract data/sources/article-zh.txt --against data/claims/article-zh.yaml
+    """
+    from kg.extract import ExtractError, draft, evaluate, load_claims, parse_date, read_article, records, to_yaml
+    from kg.extract import extract as find_figures
+    from kg.load import load_dataset
+    from kg.output import to_json, write_atomic
+
+    try:
+        article = read_article(file)
+        when = parse_date(published) if published else None
+        with known_errors():
+            dataset = load_dataset(data, allow_drafts=True)
+        figures = find_figures(article.text, lang=lang.value, published=when, actors=dataset.actors)
+        if against is not None:
+            emit(evaluate(figures, load_claims(against), article.text).report())
+            return
+        result = draft(figures, article, dataset, source_id=source_id, published=when, lang=lang.value)
+    except ExtractError as err:
+        fail(str(err))
+    content = to_yaml(result) if fmt is ExtractFormat.yaml else to_json(records(result, dataset.actors)) + "\n"
+    if output is None:
+        sys.stdout.write(content)
+    else:
+        write_atomic(output, content)
+        typer.echo(f"wrote {len(result.claims)} draft claims to {output}", err=True)
+
+
 def main() -> None:
     app()
 
