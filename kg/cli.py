@@ -525,6 +525,52 @@ def extract(
         typer.echo(f"wrote {len(result.claims)} draft claims to {output}", err=True)
 
 
+class PageLanguage(StrEnum):
+    en = "en"
+    zh = "zh"
+
+
+@app.command()
+def viz(
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Page to write (default: BUILD/graph.html).", show_default=False),
+    ] = None,
+    open_page: Annotated[bool, typer.Option("--open", help="Open the page in a web browser.")] = False,
+    lang: Annotated[PageLanguage, typer.Option("--lang", help="Language of the labels: en or zh.")] = PageLanguage.en,
+    claims: Annotated[bool, typer.Option("--claims", help="Hang the figures about each actor off it.")] = False,
+    max_nodes: Annotated[
+        int | None,
+        typer.Option(
+            "--max-nodes", min=2, help="Past this many actors, draw the richest and group the rest (default: 1000)."
+        ),
+    ] = None,
+    data: DataDir = DEFAULT_DATA,
+    build_dir: BuildDir = Path("build"),
+) -> None:
+    """Draw who funds whom as one HTML page that works offline; click an arrow to read its quote.
+
+    Actors are coloured by type, sized by money in + out; arrows run from funder to recipient.
+
+    Example: kg viz --lang zh --claims --open
+    """
+    import webbrowser
+
+    from kg.store import open_store
+    from kg.viz import DEFAULT_MAX_NODES, write_page
+
+    with known_errors():
+        store = open_store(build_dir, data)
+    page = output or build_dir / "graph.html"
+    try:
+        size = write_page(page, store, lang=lang.value, claims=claims, max_nodes=max_nodes or DEFAULT_MAX_NODES)
+    except OSError as err:
+        fail(f"cannot write {page}: {err.strerror or err}")
+    emit(f"wrote {page} ({size:,} bytes)")
+    if open_page and not webbrowser.open(page.resolve().as_uri()):
+        typer.echo(f"no web browser found; open {page.resolve().as_uri()}", err=True)
+
+
 def main() -> None:
     app()
 

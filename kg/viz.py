@@ -22,6 +22,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import itertools
 import json
 import math
 import re
@@ -38,10 +39,13 @@ from kg.flows import Actor, Flow
 from kg.trace import Evidence
 
 LANGUAGES = ("en", "zh")
-# Measured in headless chromium on a 2-core machine (see tests/test_viz.py and the README): a graph
-# of 1,000 actors settles in about 2 s and 2,000 in 5 s; past that layout time grows faster than
-# linearly and the page stops being usable, so bigger graphs are drawn aggregated.
+# Measured with benchmarks/viz_layout.py in headless chromium on a 2-core machine (full graphs, ~1.6
+# flows per actor): 1,000 nodes settle in 2.3 s and redraw in 18 ms; 2,000 in 3 s / 49 ms; 5,000 in
+# 8 s / 230 ms (panning stutters); 10,000 in 22 s / 930 ms (unusable). An aggregated view carries more
+# edges per node than a full one, so the limit is 1,000: such a view opens in ~3 s from 5k to 100k actors.
 DEFAULT_MAX_NODES = 1000
+# Each claim's evidence costs ~10 ms to gather (kg.trace.evidence); a page embeds at most this many.
+EVIDENCE_LIMIT = 1000
 PAGE_TEMPLATE = Path(__file__).with_name("viz.html")
 
 TYPE_COLOURS = {
@@ -77,7 +81,7 @@ TEXT: dict[str, dict[str, str]] = {
         "title": "Who funds whom: the money behind AI, as the sources claim it",
         "intro": "Each arrow is a funding flow claimed in a source: money goes from the funder to the recipient. "
         "Click an arrow or a figure to read the sentence it comes from.",
-        "counts": "{flows} funding flows between {actors} actors, from {sources} sources",
+        "counts": "{flows} funding flow{flows_s} between {actors} actor{actors_s}, from {sources} source{sources_s}",
         "aggregated": "Aggregated view: this graph has {total} actors, more than the {limit} a browser lays out "
         "quickly. Shown: the {shown} actors with the most money (USD in + out); the other {grouped} are grouped "
         "into one node per actor type. {hidden} flows inside a group are not drawn. Use --max-nodes to change the "
@@ -121,14 +125,17 @@ TEXT: dict[str, dict[str, str]] = {
         "others": "Other {type} ({count})",
         "figure": "Figure",
         "figuresCut": "Figures shown for {shown} of {total} (node limit).",
+        "evidenceCut": "Quotes are embedded for {shown} of {total} claims, the biggest amounts first; for the "
+        "others, run kg trace with the claim id.",
+        "noEvidence": "This page does not carry the quote of this claim. Run: kg trace {claim}",
     },
     "zh": {
         "title": "谁资助谁：来源所述的人工智能资金流向",
         "intro": "每个箭头是来源中所述的一笔资金流动：资金由出资方流向接受方。点击箭头或数字，即可阅读其出处的原句。",
         "counts": "{flows} 笔资金流动，{actors} 个主体，来自 {sources} 个来源",
-        "aggregated": "聚合视图：此图共有 {total} 个主体，超过浏览器能快速布局的 {limit} 个。图中显示资金（美元流入+流出）"
-        "最多的 {shown} 个主体；其余 {grouped} 个按主体类型各合并为一个节点。组内的 {hidden} 笔流动未画出。"
-        "可用 --max-nodes 调整上限。",
+        "aggregated": "聚合视图：此图共有 {total} 个主体，超过浏览器能快速布局的 {limit} 个。"
+        "图中显示资金（美元流入+流出）最多的 {shown} 个主体；其余 {grouped} 个按主体类型各合并为一个节点。"
+        "组内的 {hidden} 笔流动未画出。可用 --max-nodes 调整上限。",
         "search": "查找主体…",
         "allPeriods": "全部时期",
         "allKinds": "全部类型",
@@ -168,34 +175,32 @@ TEXT: dict[str, dict[str, str]] = {
         "others": "其他{type}（{count}）",
         "figure": "数字",
         "figuresCut": "仅显示 {shown} / {total} 个数字（节点上限）。",
+        "evidenceCut": "本页仅嵌入 {shown} / {total} 条陈述的原文（金额大者优先）；其余请用 kg trace 加陈述编号查询。",
+        "noEvidence": "本页未嵌入此陈述的原文。请运行：kg trace {claim}",
     },
 }
 
 
 @dataclass
 class Drawing:
-    """The network built with pyvis, and what the page needs beside it."""
+    """The network as pyvis built it, and what the page shows beside it."""
 
     nodes: list[dict[str, Any]]
     edges: list[dict[str, Any]]
     options: dict[str, Any]
+    types: dict[str, dict[str, str]] = field(default_factory=dict)  # actor type → label, colour
+    kind_labels: dict[str, str] = field(default_factory=dict)  # claim kind → its label in the page's language
     node_meta: dict[str, dict[str, Any]] = field(default_factory=dict)
     edge_meta: dict[str, dict[str, Any]] = field(default_factory=dict)
-    evidence: dict[str, dict[str, Any]] = field(default_factory=dict)
-    grouped: dict[str, str] = field(default_factory=dict)  # actor label → group node id
+    evidence: dict[str, dict[str, Any]] = field(default_factory=dict)  # claim id → what the panel shows
+    grouped: dict[str, list[str]] = field(default_factory=dict)  # group node → names of its actors, for search
     notes: list[str] = field(default_factory=list)
 
 
-def build_page(
-    store: Store,
-    *,
-    lang: str = "en",
-    claims: bool = False,
-    max_nodes: int = DEFAULT_MAX_NODES,
-) -> str:
-    """The whole page, as HTML text: the funding graph of the store, with its evidence."""
+def build_page(store: Store, *, lang: str = "en", claims: bool = False, max_nodes: int = DEFAULT_MAX_NODES) -> str:
+    """The page for the store's funding graph, as HTML text; ``claims`` hangs figures off actors."""
     from kg.figures import figures
-    from kg.flows import flows
+    from kg.flows import actors, flows
     from kg.store import select
     from kg.trace import TraceError, evidence
 
@@ -205,32 +210,615 @@ def build_page(
         except TraceError:
             return None
 
-    vocabulary = {row["en"]: row["zh"] for row in select(store, _VOCABULARY)}
     found = flows(store)
     figure_records = figures(store) if claims else []
     drawing = draw(
         found,
+        everyone=actors(store),
         figure_records=figure_records,
         evidence_of=evidence_of,
         lang=lang,
         max_nodes=max_nodes,
-        vocabulary=vocabulary,
+        vocabulary={row["en"]: row["zh"] for row in select(store, _VOCABULARY)},
     )
     sources = {f.source for f in found} | {r["source"] for r in figure_records}
-    return render(drawing, lang=lang, sources=len(sources), flows=len(found))
+    return render(drawing, lang=lang, flows=len(found), sources=len(sources))
 
 
 def write_page(
-    path: Path,
-    store: Store,
-    *,
-    lang: str = "en",
-    claims: bool = False,
-    max_nodes: int = DEFAULT_MAX_NODES,
+    path: Path, store: Store, *, lang: str = "en", claims: bool = False, max_nodes: int = DEFAULT_MAX_NODES
 ) -> int:
-    """Write the page atomically to ``path``; returns its size in bytes."""
+    """Write the page to ``path`` atomically; returns its size in bytes."""
     from kg.output import write_atomic
 
     page = build_page(store, lang=lang, claims=claims, max_nodes=max_nodes).encode("utf-8")
     write_atomic(Path(path), page)
     return len(page)
+
+
+# --- the network ------------------------------------------------------------------------------
+
+
+def draw(
+    found: list[Flow],
+    *,
+    everyone: dict[str, Actor] | None = None,
+    figure_records: Iterable[dict[str, Any]] = (),
+    evidence_of: Callable[[str], Evidence | None] | None = None,
+    lang: str = "en",
+    max_nodes: int = DEFAULT_MAX_NODES,
+    vocabulary: dict[str, str] | None = None,
+    evidence_limit: int = EVIDENCE_LIMIT,
+) -> Drawing:
+    """Nodes and edges for the flows (and figures, off their actors), aggregated past ``max_nodes`` actors.
+
+    ``everyone`` names the actors that figures are about but no flow mentions; ``evidence_of``
+    gives a claim's evidence for the side panel; ``vocabulary`` maps English labels to Chinese.
+    """
+    from pyvis.network import Network
+
+    if lang not in LANGUAGES:
+        raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, not {lang!r}")
+    if max_nodes < 2:
+        raise ValueError(f"the node limit must be at least 2, not {max_nodes}")
+    words = TEXT[lang]
+    words_of = _Words(lang, vocabulary or {})
+    evidence_of = _Budget(evidence_of or (lambda _claim: None), evidence_limit)
+    flow_claims = {f.claim for f in found}
+    figure_list = [r for r in figure_records if r["id"] not in flow_claims]  # a flow's figure is on its arrow
+
+    drawn_actors: dict[str, Actor] = {}
+    for flow in found:
+        drawn_actors.setdefault(flow.funder.id, flow.funder)
+        drawn_actors.setdefault(flow.recipient.id, flow.recipient)
+    for record in figure_list:
+        for subject in record["subjects"]:
+            if subject not in drawn_actors and everyone and subject in everyone:
+                drawn_actors[subject] = everyone[subject]
+    money_in: dict[str, Decimal] = defaultdict(Decimal)
+    money_out: dict[str, Decimal] = defaultdict(Decimal)
+    degree: Counter[str] = Counter()
+    for flow in found:
+        money_in[flow.recipient.id] += _usd(flow)
+        money_out[flow.funder.id] += _usd(flow)
+        degree.update((flow.funder.id, flow.recipient.id))
+
+    def money(actor_id: str) -> Decimal:
+        return money_in[actor_id] + money_out[actor_id]
+
+    ranked = sorted(drawn_actors, key=lambda a: (-money(a), -degree[a], a))
+    types = sorted({a.type for a in drawn_actors.values()})
+    shown = ranked if len(ranked) <= max_nodes else ranked[: max(1, max_nodes - len(types))]
+    kept = set(shown)
+    group_of = {a: f"others:{drawn_actors[a].type}" for a in ranked if a not in kept}
+    members: dict[str, list[str]] = defaultdict(list)
+    for actor_id in ranked:  # richest first
+        if actor_id in group_of:
+            members[group_of[actor_id]].append(actor_id)
+
+    net = Network(directed=True, cdn_resources="in_line")
+    colours = _colours(types)
+    drawing = Drawing(
+        nodes=net.nodes,
+        edges=net.edges,
+        options={},
+        types={t: {"label": words_of.say(t), "colour": colours[t]} for t in types},
+    )
+    sizes = _LogScale(
+        [money(a) for a in shown] + [sum(map(money, ids), Decimal(0)) for ids in members.values()], 14, 44
+    )
+    actor_font = {"size": 20, "strokeWidth": 5, "strokeColor": "#ffffff"}
+    for actor_id in shown:
+        actor = drawn_actors[actor_id]
+        net.add_node(
+            actor_id,
+            label=words_of.name(actor),
+            title="\n".join(
+                [
+                    f"{words_of.name(actor)}  ({actor.en if lang == 'zh' else actor.zh})",
+                    f"{words['type']}: {words_of.say(actor.type)}",
+                    f"{words['moneyIn']}: {_money_text(money_in[actor_id], lang)}",
+                    f"{words['moneyOut']}: {_money_text(money_out[actor_id], lang)}",
+                ]
+            ),
+            color=_node_colour(colours[actor.type]),
+            size=sizes(money(actor_id)),
+            font=actor_font,
+        )
+        drawing.node_meta[actor_id] = {
+            "kind": "actor",
+            "type": actor.type,
+            "names": [actor.en, actor.zh, actor.id, *actor.aliases],
+            "in": _money_text(money_in[actor_id], lang),
+            "out": _money_text(money_out[actor_id], lang),
+        }
+    for group, ids in sorted(members.items()):
+        actor_type = group.removeprefix("others:")
+        total = sum(map(money, ids), Decimal(0))
+        label = words["others"].format(type=words_of.say(actor_type), count=f"{len(ids):,}")
+        net.add_node(
+            group,
+            label=label,
+            title=f"{label}\n{words['moneyIn']} + {words['moneyOut']}: {_money_text(total, lang)}",
+            shape="diamond",
+            color=_node_colour(colours[actor_type]),
+            size=sizes(total),
+            font=actor_font,
+        )
+        drawing.node_meta[group] = {
+            "kind": "group",
+            "type": actor_type,
+            "names": [],
+            "members": [words_of.name(drawn_actors[a]) for a in ids[:100]],
+            "count": len(ids),
+        }
+        drawing.grouped[group] = [n for a in ids for n in (drawn_actors[a].en, drawn_actors[a].zh)]
+
+    hidden = _add_flows(net, drawing, found, group_of, evidence_of, lang, words_of)
+    _add_figures(net, drawing, figure_list, kept, max_nodes, evidence_of, lang, words_of)
+    if evidence_of.refused:
+        drawing.notes.append(
+            words["evidenceCut"].format(
+                shown=f"{evidence_of.given:,}", total=f"{evidence_of.given + evidence_of.refused:,}"
+            )
+        )
+    if group_of:
+        drawing.notes.insert(
+            0,
+            words["aggregated"].format(
+                total=f"{len(ranked):,}",
+                limit=f"{max_nodes:,}",
+                shown=f"{len(shown):,}",
+                grouped=f"{len(group_of):,}",
+                hidden=f"{hidden:,}",
+            ),
+        )
+    kinds = {f.kind for f in found} | {r["kind"] for r in figure_list}
+    drawing.kind_labels = {k: words_of.say(k) for k in sorted(kinds)}
+    drawing.options = _options(len(net.nodes))
+    net.options = drawing.options  # pyvis passes a dict of options to vis-network as it is
+    return drawing
+
+
+def _add_flows(
+    net: Any,
+    drawing: Drawing,
+    found: list[Flow],
+    group_of: dict[str, str],
+    evidence_of: _Budget,
+    lang: str,
+    words_of: _Words,
+) -> int:
+    """One arrow per flow between shown actors, one merged arrow per pair of ends past that.
+
+    Returns how many flows run inside a group and are not drawn.
+    """
+    words = TEXT[lang]
+    widths = _LogScale([_usd(f) for f in found], 1.5, 9)
+    single: list[Flow] = []
+    merged: dict[tuple[str, str], list[Flow]] = defaultdict(list)
+    hidden = 0
+    for flow in found:
+        ends = (group_of.get(flow.funder.id, flow.funder.id), group_of.get(flow.recipient.id, flow.recipient.id))
+        if ends == (flow.funder.id, flow.recipient.id):
+            single.append(flow)
+        elif ends[0] == ends[1]:
+            hidden += 1
+        else:
+            merged[ends].append(flow)
+    between = Counter(frozenset((f.funder.id, f.recipient.id)) for f in single)
+    single.sort(key=lambda f: (-_usd(f), f.claim))  # the biggest amounts get their evidence first
+    drawn_between: Counter[frozenset[str]] = Counter()
+    for flow in single:
+        pair = frozenset((flow.funder.id, flow.recipient.id))
+        found_evidence = evidence_of(flow.claim)
+        if found_evidence is not None:
+            drawing.evidence[flow.claim] = _evidence_record(found_evidence, lang, words_of)
+        options = _flow_edge(flow, found_evidence, widths, lang, words_of)
+        if between[pair] > 1:  # arrows between the same two actors bend apart, so each can be clicked
+            options["smooth"] = {"enabled": True, "type": "curvedCW", "roundness": 0.15 + 0.2 * drawn_between[pair]}
+        drawn_between[pair] += 1
+        net.add_edge(flow.funder.id, flow.recipient.id, **options)
+        drawing.edge_meta[flow.claim] = {
+            "kind": "flow",
+            "claim": flow.claim,
+            "periods": [flow.period or ""],
+            "kinds": [flow.kind],
+        }
+    for (start, end), group_flows in sorted(merged.items()):
+        total = sum(map(_usd, group_flows), Decimal(0))
+        edge_id = f"merged:{start}>{end}"
+        text = words["merged"].format(count=f"{len(group_flows):,}", total=_money_text(total, lang))
+        net.add_edge(
+            start,
+            end,
+            id=edge_id,
+            title=text,
+            width=widths(total),
+            dashes=not total,
+            color={"color": "#9aa3ad", "opacity": 0.7},
+        )
+        drawing.edge_meta[edge_id] = {
+            "kind": "merged",
+            "text": text,
+            "claims": [f.claim for f in group_flows[:50]],
+            "periods": sorted({f.period or "" for f in group_flows}),
+            "kinds": sorted({f.kind for f in group_flows}),
+        }
+    return hidden
+
+
+def _flow_edge(flow: Flow, found: Evidence | None, widths: _LogScale, lang: str, words_of: _Words) -> dict[str, Any]:
+    """A flow's arrow: width by USD amount, dashed without an amount, a plain-text hover title."""
+    words = TEXT[lang]
+    label = ""
+    if flow.text:
+        label = flow.text
+        if lang == "en" and _usd(flow) and not flow.text.isascii():
+            label += f" ({_money_text(_usd(flow), 'en')})"
+    if flow.period:
+        label = f"{label} · {flow.period}" if label else flow.period
+    instrument = flow.instrument["zh" if lang == "zh" else "en"]
+    lines = [
+        f"{words_of.name(flow.funder)} → {words_of.name(flow.recipient)}",
+        f"{words['instrument']}: {instrument}",
+        f"{words['amount']}: {flow.amount() + ' (' + words['normalised'] + ')' if flow.text else words['noAmount']}",
+    ]
+    if lang == "en" and flow.hedge and flow.hedge != "unhedged":
+        lines.append(f"{words['hedge']}: {flow.hedge}")
+    lines += [f"{words['period']}: {flow.period or '—'}", f"{words['kind']}: {words_of.say(flow.kind)}"]
+    if found is not None and found.attributed_to:
+        lines.append(f"{words['attributed']}: {'; '.join(_cited(a, lang) for a in found.attributed_to)}")
+    lines.append(f"{words['claim']}: {flow.claim} · {words['clickQuote']}")
+    usd = _usd(flow)
+    return {
+        "id": flow.claim,
+        "label": label,
+        "title": "\n".join(lines),
+        "width": widths(usd) if usd else 1.5,
+        "dashes": flow.value is None,
+    }
+
+
+def _add_figures(
+    net: Any,
+    drawing: Drawing,
+    figure_list: list[dict[str, Any]],
+    kept: set[str],
+    budget: int,
+    evidence_of: _Budget,
+    lang: str,
+    words_of: _Words,
+) -> None:
+    """Each figure as a small node tied to the shown actors it is about, at most ``budget`` of them."""
+    placed = 0
+    wanted = [r for r in figure_list if kept.intersection(r["subjects"])]
+    for record in wanted[:budget]:
+        node_id = f"figure:{record['id']}"
+        found = evidence_of(record["id"])
+        if found is not None:
+            drawing.evidence[record["id"]] = _evidence_record(found, lang, words_of)
+        summary = (found.sentence_zh if lang == "zh" else found.sentence_en) if found else record["text"]
+        net.add_node(
+            node_id,
+            label=record["text"],
+            title=f"{summary}\n{TEXT[lang]['claim']}: {record['id']} · {TEXT[lang]['clickQuote']}",
+            color={"background": "#d0d4da", "border": "#8a929c"},
+            size=5,
+            mass=0.3,  # light, so that figures stay close to their actor instead of pushing the graph apart
+            font={"size": 12, "color": "#59616b", "strokeWidth": 3, "strokeColor": "#ffffff"},
+        )
+        drawing.node_meta[node_id] = {
+            "kind": "figure",
+            "claim": record["id"],
+            "periods": [record["period"] or ""],
+            "kinds": [record["kind"]],
+        }
+        for subject in sorted(kept.intersection(record["subjects"])):
+            edge_id = f"figure:{record['id']}:{subject}"
+            net.add_edge(
+                subject,
+                node_id,
+                id=edge_id,
+                arrows={"to": {"enabled": False}},
+                color={"color": "#c3c8cf"},
+                width=0.8,
+                length=40,
+            )
+            drawing.edge_meta[edge_id] = {"kind": "figureLink", "figure": node_id}
+        placed += 1
+    if placed < len(wanted):
+        drawing.notes.append(TEXT[lang]["figuresCut"].format(shown=f"{placed:,}", total=f"{len(wanted):,}"))
+
+
+def _options(node_count: int) -> dict[str, Any]:
+    """vis-network options: lay out with physics, then stop; cheaper settings for big graphs."""
+    big = node_count > 300
+    return {
+        "autoResize": True,
+        "layout": {"randomSeed": 7, "improvedLayout": node_count <= 150},
+        "nodes": {"shape": "dot", "borderWidth": 1.5, "font": {"face": _FONT, "color": "#1f2328"}},
+        "edges": {
+            "arrows": {"to": {"enabled": True, "scaleFactor": 0.6}},
+            "smooth": {"enabled": False},
+            "color": {"color": "#7b8794", "highlight": "#c0392b", "hover": "#c0392b", "inherit": False},
+            "font": {
+                "face": _FONT,
+                "size": 15,
+                "color": "#39424e",
+                "strokeWidth": 5,
+                "strokeColor": "#ffffff",
+                "align": "horizontal",
+            },
+            "selectionWidth": 2,
+            "hoverWidth": 1.5,
+        },
+        "interaction": {
+            "hover": True,
+            "tooltipDelay": 150,
+            "hideEdgesOnDrag": big,
+            "hideEdgesOnZoom": big,
+            "multiselect": False,
+        },
+        "physics": {
+            "enabled": True,
+            "solver": "forceAtlas2Based",
+            "forceAtlas2Based": {
+                "gravitationalConstant": -200 if not big else -60,
+                "centralGravity": 0.01,
+                "springLength": 170 if not big else 80,
+                "springConstant": 0.06,
+                "damping": 0.4,
+                "avoidOverlap": 1 if not big else 0,
+            },
+            "minVelocity": 1.0,
+            # settling time grows faster than the node count: fewer iterations keep big graphs to a few seconds
+            "stabilization": {
+                "enabled": True,
+                "iterations": max(100, min(1000, 150_000 // node_count)) if big else 1000,
+                "updateInterval": 25,
+            },
+        },
+    }
+
+
+_FONT = "Noto Sans, Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"
+
+
+# --- words, numbers, colours ------------------------------------------------------------------
+
+
+class _Budget:
+    """Evidence for at most ``limit`` claims; counts what it gave and what it refused."""
+
+    def __init__(self, evidence_of: Callable[[str], Evidence | None], limit: int) -> None:
+        self.evidence_of, self.limit = evidence_of, limit
+        self.given = self.refused = 0
+
+    def __call__(self, claim: str) -> Evidence | None:
+        if self.given >= self.limit:
+            self.refused += 1
+            return None
+        found = self.evidence_of(claim)
+        self.given += found is not None
+        return found
+
+
+class _Words:
+    """Labels in the page's language: actors by their own label, vocabulary through the graph's."""
+
+    def __init__(self, lang: str, vocabulary: dict[str, str]) -> None:
+        self.lang = lang
+        self.vocabulary = vocabulary
+
+    def say(self, english: str) -> str:
+        return self.vocabulary.get(english, english) if self.lang == "zh" else english
+
+    def name(self, actor: Actor) -> str:
+        return actor.zh if self.lang == "zh" else actor.en
+
+
+class _LogScale:
+    """Maps amounts onto [low, high] on a log scale; zero maps a little below ``low``."""
+
+    def __init__(self, values: Iterable[Decimal], low: float, high: float) -> None:
+        logs = [math.log10(v) for v in values if v > 0]
+        self.least, self.most = (min(logs), max(logs)) if logs else (0.0, 0.0)
+        self.low, self.high = low, high
+
+    def __call__(self, value: Decimal) -> float:
+        if value <= 0:
+            return round(self.low * 0.7, 2)
+        if self.most == self.least:
+            return round((self.low + self.high) / 2, 2)
+        share = (math.log10(value) - self.least) / (self.most - self.least)
+        return round(self.low + share * (self.high - self.low), 2)
+
+
+def _usd(flow: Flow) -> Decimal:
+    """The flow's amount in USD; flows with no amount, or in another unit, count nothing."""
+    return flow.value if flow.value is not None and flow.unit == "USD" else Decimal(0)
+
+
+def _money_text(value: Decimal, lang: str) -> str:
+    """$345B / 3450亿美元: a sum short enough for a label."""
+    if not value:
+        return "—"
+    if lang == "zh":
+        for scale, word in ((10**12, "万亿"), (10**8, "亿"), (10**4, "万")):
+            if value >= scale:
+                return f"{_short(value / scale)}{word}美元"
+        return f"{_short(value)}美元"
+    for scale, word in ((10**12, "T"), (10**9, "B"), (10**6, "M"), (10**3, "K")):
+        if value >= scale:
+            return f"${_short(value / scale)}{word}"
+    return f"${_short(value)}"
+
+
+def _short(value: Decimal) -> str:
+    text = f"{value:,.1f}" if value < 100 else f"{value:,.0f}"
+    return text.removesuffix(".0")
+
+
+def _colours(types: list[str]) -> dict[str, str]:
+    spare = iter(_SPARE_COLOURS * (1 + len(types) // len(_SPARE_COLOURS)))
+    return {t: TYPE_COLOURS.get(t) or next(spare) for t in types}
+
+
+def _node_colour(colour: str) -> dict[str, Any]:
+    return {
+        "background": colour,
+        "border": _darker(colour),
+        "highlight": {"background": colour, "border": "#c0392b"},
+        "hover": {"background": colour, "border": "#c0392b"},
+    }
+
+
+def _darker(colour: str) -> str:
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return "#{:02x}{:02x}{:02x}".format(*(int(c * 0.7) for c in (red, green, blue)))
+
+
+# --- evidence for the side panel -------------------------------------------------------------
+
+
+def _cited(record: dict[str, Any], lang: str) -> str:
+    """A cited source in one line: its title, with its publisher."""
+    title = (record.get("title") if lang == "zh" else record.get("title_en")) or record.get("title") or record["id"]
+    publisher = record.get("publisher_zh") if lang == "zh" else record.get("publisher")
+    return f"{title} ({publisher})" if publisher else str(title)
+
+
+def context_segments(found: Evidence) -> list[list[str]] | None:
+    """The quote's sentence cut into [text, mark] pieces: mark is "", "quote" or "figure".
+
+    Cut here in Python, where offsets are Unicode code points as in the graph; JavaScript would
+    count UTF-16 units and go astray on characters outside the Basic Multilingual Plane.
+    """
+    if found.sentence is None or found.sentence_start is None or found.quote_start is None:
+        return None
+    origin, sentence = found.sentence_start, found.sentence
+    quote = (found.quote_start - origin, (found.quote_end or found.quote_start) - origin)
+    figure = (found.start - origin, found.end - origin) if found.start is not None and found.end is not None else None
+    cuts = sorted({0, len(sentence), *quote, *(figure or ())} & set(range(len(sentence) + 1)))
+    pieces: list[list[str]] = []
+    for begin, end in itertools.pairwise(cuts):
+        if figure and figure[0] <= begin and end <= figure[1]:
+            mark = "figure"
+        elif quote[0] <= begin and end <= quote[1]:
+            mark = "quote"
+        else:
+            mark = ""
+        if pieces and pieces[-1][1] == mark:
+            pieces[-1][0] += sentence[begin:end]
+        else:
+            pieces.append([sentence[begin:end], mark])
+    return pieces
+
+
+def _evidence_record(found: Evidence, lang: str, words_of: _Words) -> dict[str, Any]:
+    """What the side panel shows for a claim: the same evidence ``kg trace`` prints."""
+    source = found.source
+    normalised = ""
+    if found.value is not None:
+        normalised = f"{found.value:,f}".rstrip("0").rstrip(".") if "." in f"{found.value:f}" else f"{found.value:,f}"
+        normalised += f" {found.unit}"
+    return {
+        "claim": found.id,
+        "summary": found.sentence_zh if lang == "zh" else found.sentence_en,
+        "text": found.text,
+        "normalised": normalised,
+        "hedge": found.hedge if found.hedge not in (None, "unhedged") and lang == "en" else None,
+        "period": found.period,
+        "kind": words_of.say(found.kind),
+        "context": context_segments(found),
+        "quote": found.quote,
+        "source": {
+            "title": (source.get("title_en") if lang == "en" else None) or source.get("title") or source["id"],
+            "original_title": source.get("title"),
+            "publisher": source.get("publisher_zh") if lang == "zh" else source.get("publisher"),
+            "author": source.get("author"),
+            "date": source.get("date"),
+            "id": source["id"],
+        },
+        "attributed": [_cited(a, lang) for a in found.attributed_to],
+        "locator": found.locator,
+    }
+
+
+# --- the page ----------------------------------------------------------------------------------
+
+
+def vis_assets() -> tuple[str, str]:
+    """vis-network's script and styles, from the copy inside the installed pyvis package."""
+    import pyvis
+
+    folders = sorted((Path(pyvis.__file__).parent / "templates" / "lib").glob("vis-9*"), key=_version)
+    if not folders:
+        raise FileNotFoundError("pyvis ships no vis-network 9 (templates/lib/vis-9.*)")
+    folder = folders[-1]
+    script = (folder / "vis-network.min.js").read_text(encoding="utf-8")
+    styles = (folder / "vis-network.css").read_text(encoding="utf-8")
+    if "</script" in script.lower() or "<!--" in script or "</style" in styles.lower():
+        raise ValueError(f"{folder}: cannot be inlined safely (it contains a closing tag)")
+    return script, styles
+
+
+def _version(folder: Path) -> tuple[int, ...]:
+    return tuple(int(part) for part in re.findall(r"\d+", folder.name))
+
+
+def json_for_html(value: Any) -> str:
+    """JSON that cannot end the <script> it sits in: <, > and & as \\u escapes (also U+2028/9)."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+    for char in "<>&\u2028\u2029":
+        text = text.replace(char, f"\\u{ord(char):04x}")
+    return text
+
+
+def _script_hash(script: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+def render(drawing: Drawing, *, lang: str = "en", flows: int = 0, sources: int = 0) -> str:
+    """The page: template + inlined vis-network + the drawing as JSON, under a no-fetch CSP."""
+    template = PAGE_TEMPLATE.read_text(encoding="utf-8")
+    vis_script, vis_styles = vis_assets()
+    app_scripts = [s for s in re.findall(r"<script>(.*?)</script>", template, flags=re.DOTALL) if "{{" not in s]
+    words = dict(TEXT[lang])
+    actor_count = sum(1 for meta in drawing.node_meta.values() if meta["kind"] == "actor") + sum(
+        meta.get("count", 0) for meta in drawing.node_meta.values()
+    )
+    counts = {"flows": flows, "actors": actor_count, "sources": sources}
+    words["counts"] = words["counts"].format(
+        **{k: f"{n:,}" for k, n in counts.items()}, **{f"{k}_s": "" if n == 1 else "s" for k, n in counts.items()}
+    )
+    data = {
+        "lang": lang,
+        "text": words,
+        "notes": drawing.notes,
+        "types": drawing.types,
+        "kindLabels": drawing.kind_labels,
+        "nodes": drawing.nodes,
+        "edges": drawing.edges,
+        "options": drawing.options,
+        "nodeMeta": drawing.node_meta,
+        "edgeMeta": drawing.edge_meta,
+        "evidence": drawing.evidence,
+        "grouped": drawing.grouped,
+    }
+    policy = (
+        "default-src 'none'; "
+        f"script-src {_script_hash(vis_script)} {' '.join(_script_hash(s) for s in app_scripts)}; "
+        "style-src 'unsafe-inline'; img-src data:; font-src data:; base-uri 'none'; form-action 'none'"
+    )
+    parts = {
+        "lang": lang,
+        "title": html.escape(words["title"]),
+        "policy": html.escape(policy, quote=False),  # the attribute is in double quotes; the policy has none
+        "vis_styles": vis_styles,
+        "vis_script": vis_script,
+        "data": json_for_html(data),
+    }
+    # one pass, so that nothing inserted is ever read again as a placeholder
+    return re.sub(r"\{\{(\w+)\}\}", lambda m: parts[m[1]], template)
