@@ -98,12 +98,19 @@ def _record_quick_checks(build_dir: Path) -> None:
 @app.command()
 def figures(
     fmt: Annotated[TableFormat, typer.Option("--format", help="table, csv or json.")] = TableFormat.table,
+    source: Annotated[
+        str | None, typer.Option("--source", help="Only the figures of this source id (e.g. article-zh).")
+    ] = None,
     data: DataDir = DEFAULT_DATA,
     build_dir: BuildDir = Path("build"),
 ) -> None:
     """List every figure in the graph: value, unit, as written, period, kind, subject, source.
 
-    Example: kg figures --format csv > figures.csv
+    Examples:
+
+      kg figures --source article-zh
+
+      kg figures --format csv > figures.csv
     """
     from kg.figures import FIGURE_FIELDS
     from kg.figures import figures as list_figures
@@ -112,6 +119,10 @@ def figures(
 
     with known_errors():
         records = list_figures(open_store(build_dir, data))
+    if source is not None:
+        records = [r for r in records if r["source"] == source]
+        if not records:
+            fail(f"no figures from a source {source!r}")
     if fmt is TableFormat.json:
         emit(to_json(records))
     elif fmt is TableFormat.csv:
