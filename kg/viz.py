@@ -111,6 +111,9 @@ TEXT: dict[str, dict[str, str]] = {
         "claim": "Claim",
         "quote": "Quote in context",
         "noQuote": "No quote in a shipped text; the source is cited by its locator:",
+        "upstream": "In the report it rests on",
+        "verdict": "Verdict",
+        "where": "Where",
         "source": "Source",
         "type": "Type",
         "moneyIn": "Money in",
@@ -161,6 +164,9 @@ TEXT: dict[str, dict[str, str]] = {
         "claim": "陈述",
         "quote": "原文上下文",
         "noQuote": "原文未随数据提供；来源以位置标注：",
+        "upstream": "所依据报告中的数字",
+        "verdict": "判定",
+        "where": "位置",
         "source": "来源",
         "type": "主体类型",
         "moneyIn": "流入资金",
@@ -206,7 +212,7 @@ def build_page(store: Store, *, lang: str = "en", claims: bool = False, max_node
 
     def evidence_of(claim_id: str) -> Evidence | None:
         try:
-            return evidence(store, claim_id, with_upstream=False)
+            return evidence(store, claim_id)  # with the cited report's figure and the verdict
         except TraceError:
             return None
 
@@ -743,6 +749,24 @@ def _evidence_record(found: Evidence, lang: str, words_of: _Words) -> dict[str, 
         },
         "attributed": [_cited(a, lang) for a in found.attributed_to],
         "locator": found.locator,
+        "upstream": [_upstream_record(link, lang) for link in found.upstream],
+    }
+
+
+def _upstream_record(link: dict[str, Any], lang: str) -> dict[str, Any]:
+    """The cited report's own figure beside the article's, and the verdict on the two (kg check's)."""
+    upstream: Evidence = link["claim"]
+    source = upstream.source
+    title = (source.get("title_en") if lang == "en" else None) or source.get("title") or source["id"]
+    return {
+        "claim": upstream.id,
+        "text": upstream.text,
+        "period": upstream.period,
+        "status": upstream.status,
+        "verdict": link["verdict"],
+        "compared": link["compared"],
+        "source": " · ".join(str(x) for x in (title, source.get("publisher"), source.get("date")) if x),
+        "locator": {k: v for k, v in (upstream.locator or {}).items() if k != "quote"},
     }
 
 

@@ -119,6 +119,13 @@ def test_clicks_carry_the_evidence_that_tracing_shows(article_build: Path, artic
         "date": "2025-11-19",
         "id": "article-zh",
     }
+    (upstream,) = record["upstream"]  # issue 8: the report's own figure and the verdict
+    assert (upstream["claim"], upstream["text"], upstream["verdict"]) == (
+        "wsj-us-annuity-sales-2025-9m",
+        "345 billion",
+        "differs in period",
+    )
+    assert upstream["period"] == "2025-01/2025-09" and "Wall Street Journal" in upstream["source"]
 
 
 def test_context_counts_code_points_not_utf16(article_build: Path) -> None:
@@ -422,6 +429,7 @@ def test_article_page_in_chromium(visit: Any, article_build: Path, article_page:
     assert "2025年美国年金销售额创下历史新高,达到3450亿美元" in panel
     assert page.inner_text("#panel mark") == "3450亿美元"
     assert "Who pays for America?" in panel and "us-annuity-sales-2025" in panel
+    assert "In the report it rests on" in panel and "differs in period" in panel and "345 billion" in panel
     screenshot = tmp_path / "graph.png"
     page.screenshot(path=str(screenshot))
     assert screenshot.stat().st_size > 50_000
