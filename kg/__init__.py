@@ -44,6 +44,8 @@ _PUBLIC = {
     "evidence": "kg.trace",
     "TraceError": "kg.trace",
     "run_checks": "kg.check",
+    "build_page": "kg.viz",
+    "extract": "kg.extract",
     "Finding": "kg.check",
 }
 

@@ -15,18 +15,8 @@ COMMANDS = sorted(typer.main.get_command(app).commands)  # type: ignore[attr-def
 
 
 def test_collected_commands() -> None:
-    assert {
-        "build",
-        "figures",
-        "query",
-        "flows",
-        "funders",
-        "recipients",
-        "chain",
-        "who-pays",
-        "trace",
-        "check",
-    } <= set(COMMANDS)
+    expected = {"build", "figures", "query", "flows", "funders", "recipients", "chain", "who-pays", "trace", "check"}
+    assert expected | {"viz", "extract"} <= set(COMMANDS)
 
 
 @pytest.mark.parametrize("command", COMMANDS)
