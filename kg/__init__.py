@@ -12,7 +12,8 @@ as a notebook would use it::
     hits = kg.trace_figure(store, "1091亿美元")
 
 Names are imported on first use (PEP 562), so that ``import kg`` stays cheap for commands that
-need only part of it.
+need only part of it. None is named like a module of the package (``kg.build`` is the module;
+``kg.build_graph`` its function), since importing a submodule rebinds its name on the package.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ _PUBLIC = {
     "Claim": "kg.models",
     "Quantity": "kg.models",
     "Span": "kg.models",
-    "build": "kg.build",
+    "build_graph": ("kg.build", "build"),
     "build_quads": "kg.build",
     "open_store": "kg.store",
     "load_graph": "kg.graph",
@@ -45,7 +46,7 @@ _PUBLIC = {
     "TraceError": "kg.trace",
     "run_checks": "kg.check",
     "build_page": "kg.viz",
-    "extract": "kg.extract",
+    "extract_figures": ("kg.extract", "extract"),
     "Finding": "kg.check",
 }
 
