@@ -26,10 +26,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from pyoxigraph import Literal, Store
+from pyoxigraph import Literal, NamedNode, Store
 
 from kg import arithmetic
-from kg.store import select
+from kg.store import compact_term, select
 
 ABOUT_TOLERANCE = Decimal("0.05")  # 约 / 几乎: 5 % either way (below only, for 几乎)
 HUNDRED = Decimal(100)
@@ -558,8 +558,5 @@ def _fmt(value: Decimal) -> str:
 
 
 def _short(iri: str) -> str:
-    from pyoxigraph import NamedNode
-
-    from kg.store import compact_term
-
+    """An IRI with our prefixes, for messages."""
     return compact_term(NamedNode(iri)) if iri.startswith("http") else iri
