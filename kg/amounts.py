@@ -11,6 +11,9 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
+#: The units that are currencies.
+CURRENCIES = frozenset(("USD", "CNY", "EUR", "GBP", "JPY", "HKD", "KRW"))
+
 #: Scale words a person may write after a number, in English or Chinese (keys in lower case).
 SCALES = {
     "thousand": 10**3, "k": 10**3, "千": 10**3,
@@ -21,17 +24,33 @@ SCALES = {
     "亿": 10**8, "百亿": 10**10, "千亿": 10**11, "万亿": 10**12,
 }  # fmt: skip
 
-#: Unit words (keys in lower case) → the unit codes of :data:`kg.models.Unit`.
+#: Unit words (keys in lower case) → the unit codes of :data:`kg.models.Unit`. ¥ is the yuan here; an
+#: English text's ¥ is the yen (kg.extract decides by the text's language).
 UNITS = {
     "$": "USD", "usd": "USD", "us$": "USD", "dollars": "USD", "dollar": "USD", "美元": "USD", "美金": "USD",
     "¥": "CNY", "￥": "CNY", "cny": "CNY", "rmb": "CNY", "yuan": "CNY", "元": "CNY", "元人民币": "CNY",
     "人民币": "CNY",
     "€": "EUR", "eur": "EUR", "euro": "EUR", "euros": "EUR", "欧元": "EUR",
+    "£": "GBP", "gbp": "GBP", "pounds": "GBP", "pound": "GBP", "sterling": "GBP", "英镑": "GBP",
+    "jpy": "JPY", "yen": "JPY", "日元": "JPY", "日圆": "JPY",
+    "hk$": "HKD", "hkd": "HKD", "港元": "HKD", "港币": "HKD",
+    "₩": "KRW", "krw": "KRW", "韩元": "KRW",
     "%": "percent", "％": "percent", "percent": "percent", "per cent": "percent", "pct": "percent",
     "percentage point": "percentage-point", "percentage points": "percentage-point", "pp": "percentage-point",
     "个百分点": "percentage-point", "百分点": "percentage-point",
+    "basis point": "basis-point", "basis points": "basis-point", "bp": "basis-point", "bps": "basis-point",
+    "个基点": "basis-point", "基点": "basis-point",
     "gw": "GW", "gigawatt": "GW", "gigawatts": "GW", "吉瓦": "GW",
-    "twh": "TWh", "terawatt-hours": "TWh", "terawatt hours": "TWh", "太瓦时": "TWh",
+    "mw": "MW", "megawatt": "MW", "megawatts": "MW", "兆瓦": "MW",
+    "kw": "kW", "kilowatt": "kW", "kilowatts": "kW", "千瓦": "kW",
+    "twh": "TWh", "terawatt-hours": "TWh", "terawatt hours": "TWh", "terawatt-hour": "TWh", "terawatt hour": "TWh",
+    "太瓦时": "TWh",
+    "gwh": "GWh", "gigawatt-hours": "GWh", "gigawatt hours": "GWh", "gigawatt-hour": "GWh", "gigawatt hour": "GWh",
+    "吉瓦时": "GWh",
+    "mwh": "MWh", "megawatt-hours": "MWh", "megawatt hours": "MWh", "megawatt-hour": "MWh", "megawatt hour": "MWh",
+    "兆瓦时": "MWh",
+    "kwh": "kWh", "kilowatt-hours": "kWh", "kilowatt hours": "kWh", "kilowatt-hour": "kWh", "kilowatt hour": "kWh",
+    "千瓦时": "kWh",
     "x": "times", "×": "times", "times": "times", "倍": "times", "fold": "times", "-fold": "times",
     "个": "count", "条": "count", "家": "count", "台": "count", "项": "count", "座": "count", "名": "count",
     "位": "count", "款": "count", "次": "count", "篇": "count", "部": "count", "架": "count", "种": "count",
@@ -40,8 +59,9 @@ UNITS = {
 }  # fmt: skip
 
 _NUMBER = re.compile(
-    r"^(?P<pre>[$¥€]|us\$)?\s*(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<scale>万亿|十亿|百万|thousand|million|billion|trillion"
-    r"|mn|bn|tn|[kmbt万亿千](?![a-z]))?\s*(?P<unit>[a-z%$€¥\u4e00-\u9fff ]*)$",
+    r"^(?P<pre>[$¥€£₩]|us\$|hk\$)?\s*(?P<num>\d[\d,]*(?:\.\d+)?)\s*"
+    r"(?P<scale>万亿|千亿|百亿|十亿|千万|百万|thousand|million|billion|trillion|mn|bn|tn|[kmbt万亿](?![a-z])|千(?![瓦克米]))?"
+    r"\s*(?P<unit>[a-z%$€¥£₩\u4e00-\u9fff -]*)$",
     re.IGNORECASE,
 )
 

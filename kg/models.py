@@ -36,13 +36,23 @@ Unit = Literal[
     "USD",
     "CNY",
     "EUR",
+    "GBP",
+    "JPY",
+    "HKD",
+    "KRW",
     "percent",
     "percentage-point",
+    "basis-point",  # a hundredth of a percentage point: 25 basis points, 25个基点
     "times",  # a multiple: 12倍, twelve times
     "fraction",  # a part of one: 一半, 1/12, 三分之一
     "count",
     "GW",
+    "MW",
+    "kW",
     "TWh",
+    "GWh",
+    "MWh",
+    "kWh",
     "USD-per-million-tokens",
     "per-thousand-people",
 ]
