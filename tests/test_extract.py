@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -17,7 +18,18 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from kg.cli import app
-from kg.extract import Article, Figure, draft, evaluate, extract, load_claims, read_article, records, to_yaml
+from kg.extract import (
+    Article,
+    Figure,
+    _plain,
+    draft,
+    evaluate,
+    extract,
+    load_claims,
+    read_article,
+    records,
+    to_yaml,
+)
 from kg.figures import FIGURE_FIELDS
 from kg.load import DEFAULT_DATA, load_dataset
 from kg.models import ClaimsFile, Quantity, parse_decimal
@@ -301,6 +313,84 @@ PHRASES = [
         id="en-almost",
     ),
     phrase("en", "Revenue grew twice as fast.", "twice", "2", "times", id="en-twice"),
+    # two figures joined by "to" or "from … to", ranges with a unit on each side, more units and currencies
+    phrase("en", "Revenue jumped 78% to $39.3 billion.", "78%", "78", "percent", id="en-percent-to-amount-1"),
+    phrase(
+        "en", "Revenue jumped 78% to $39.3 billion.", "$39.3 billion", "39300000000", "USD", id="en-percent-to-amount-2"
+    ),
+    phrase(
+        "en",
+        "Sales rose from $18.4 billion to $35.6 billion.",
+        "$18.4 billion",
+        "18400000000",
+        "USD",
+        id="en-from-to-is-two-figures",
+    ),
+    phrase(
+        "en",
+        "The deal is worth $2 billion to $4 billion.",
+        "$2 billion to $4 billion",
+        "3000000000",
+        "USD",
+        "range",
+        ("2000000000", "4000000000"),
+        id="en-range-unit-on-both-sides",
+    ),
+    phrase(
+        "en",
+        "It borrows £500 million to £700 million.",
+        "£500 million to £700 million",
+        "600000000",
+        "GBP",
+        "range",
+        ("500000000", "700000000"),
+        id="en-pound-range",
+    ),
+    phrase("en", "The bank cut rates by 25 basis points to 4.25%.", "25 basis points", "25", "basis-point", id="en-bp"),
+    phrase("en", "The bank cut rates by 25 basis points to 4.25%.", "4.25%", "4.25", "percent", id="en-bp-to-level"),
+    phrase("en", "SoftBank sold ¥700 billion of bonds.", "¥700 billion", "700000000000", "JPY", id="en-yen-sign"),
+    phrase(
+        "en", "Beijing set up a ¥344 billion chip fund.", "¥344 billion", "344000000000", "CNY", id="en-yuan-sign-china"
+    ),
+    phrase("en", "It raised HK$4.2 billion.", "HK$4.2 billion", "4200000000", "HKD", id="en-hk-dollar"),
+    phrase("en", "Samsung committed ₩450 trillion.", "₩450 trillion", "450000000000000", "KRW", id="en-won"),
+    phrase("en", "A planned 300 MW campus.", "300 MW", "300", "MW", id="en-mw"),
+    phrase("en", "Each rack draws up to 130 kW.", "130 kW", "130", "kW", "up-to", (None, "130"), id="en-kw"),
+    phrase("en", "A site can consume 800 GWh a year.", "800 GWh", "800", "GWh", id="en-gwh"),
+    phrase("en", "Capacity grew three-fold.", "three-fold", "3", "times", id="en-hyphen-fold"),
+    phrase("en", "Capex could double by 2027.", "double", "2", "times", id="en-double"),
+    phrase("en", "A quarter of managers agreed.", "A quarter", "1/4", "fraction", id="en-capital-a-quarter"),
+    phrase("zh", "比上一财年增长近三成。", "三成", "30", "percent", "nearly", (None, "30"), id="zh-cheng-tenths"),
+    phrase("zh", "其中两成以上亏损。", "两成", "20", "percent", "at-least", ("20", None), id="zh-liang-cheng"),
+    phrase(
+        "zh",
+        "总投资逾千亿元。",
+        "千亿元",
+        "100000000000",
+        "CNY",
+        "more-than",
+        ("100000000000", None),
+        id="zh-yu-qian-yi",
+    ),
+    phrase("zh", "用电量较去年翻了一番。", "一番", "2", "times", id="zh-fan-yi-fan"),
+    phrase("zh", "利润翻了两番。", "两番", "4", "times", id="zh-fan-liang-fan"),
+    phrase(
+        "zh",
+        "预计将回升至200亿至250亿元。",
+        "200亿至250亿元",
+        "22500000000",
+        "CNY",
+        "range",
+        ("20000000000", "25000000000"),
+        id="zh-range-scale-on-both-sides",
+    ),
+    phrase("zh", "投资额约1万亿日元。", "1万亿日元", "1000000000000", "JPY", "about", id="zh-wan-yi-riyuan"),
+    phrase("zh", "英国政府投入20亿英镑。", "20亿英镑", "2000000000", "GBP", id="zh-pound"),
+    phrase("zh", "计划募资50亿港元。", "50亿港元", "5000000000", "HKD", id="zh-hkd"),
+    phrase("zh", "利差为165个基点。", "165个基点", "165", "basis-point", id="zh-basis-points"),
+    phrase("zh", "建设300兆瓦的园区。", "300兆瓦", "300", "MW", id="zh-megawatt"),
+    phrase("zh", "装机规模达120万千瓦。", "120万千瓦", "1200000", "kW", id="zh-wan-kilowatt"),
+    phrase("zh", "用电量达到7.77万亿千瓦时。", "7.77万亿千瓦时", "7770000000000", "kWh", id="zh-kilowatt-hours"),
 ]
 
 
@@ -348,6 +438,12 @@ def test_the_phrase_table_covers_both_languages() -> None:
         pytest.param("en", "Prices fell in the first half of 2025.", id="en-half-of-a-year"),
         pytest.param("en", "Stocks have not been this dear since the 1990s.", id="en-decade"),
         pytest.param("en", "It took ten years.", id="en-duration"),
+        pytest.param("en", "It sold 5-year bonds.", id="en-hyphen-duration"),
+        pytest.param("en", "It raised C$2 billion.", id="en-dollar-of-another-country"),
+        pytest.param("zh", "中国三大电信运营商加大投资。", id="zh-san-da-group-name"),
+        pytest.param("zh", "资本开支将占营收的低两位数百分比。", id="zh-double-digit"),
+        pytest.param("zh", "过去四个季度投入巨大。", id="zh-quarters-as-duration"),
+        pytest.param("zh", "一成不变的格局。", id="zh-idiom-yi-cheng"),
     ],
 )
 def test_not_a_figure(lang: str, sentence: str) -> None:
@@ -394,9 +490,37 @@ def test_not_a_figure(lang: str, sentence: str) -> None:
         ),
         pytest.param("en", "In the first half of 2025, AI added 1.1%.", "1.1%", "2025-H1", id="en-first-half"),
         pytest.param("en", "Sales hit $9 billion in November 2025.", "$9 billion", "2025-11", id="en-month"),
+        # without a year: against the publication date, 2025-11-19
+        pytest.param("zh", "今年上半年，投资增长40%。", "40%", "2025-H1", id="zh-this-year-first-half"),
+        pytest.param("zh", "上半年合计资本开支1600亿元。", "1600亿元", "2025-H1", id="zh-first-half-no-year"),
+        pytest.param("zh", "前三季度用电量增长4.6%。", "4.6%", "2025-01/2025-09", id="zh-first-three-quarters"),
+        pytest.param("zh", "1-7月新增装机2.23亿千瓦。", "2.23亿千瓦", "2025-01/2025-07", id="zh-month-range"),
+        pytest.param("zh", "二季度采购额环比下降15%。", "15%", "2025-Q2", id="zh-quarter-no-year"),
+        pytest.param("zh", "去年资本开支为475亿元。", "475亿元", "2024", id="zh-qunian"),
+        pytest.param("zh", "甲骨文上月发行180亿美元债券。", "180亿美元", "2025-10", id="zh-last-month"),
+        pytest.param("zh", "今年上半年增速较去年同期提高8个百分点。", "8个百分点", "2025-H1", id="zh-base-period"),
+        pytest.param("zh", "公司计划未来三年投资500亿元。", "500亿元", None, id="zh-duration-period"),
+        pytest.param("en", "Revenue rose 78% to $39.3 billion in the quarter.", "78%", "2025-Q3", id="en-the-quarter"),
+        pytest.param("en", "Meta spent $14.8 billion in the fourth quarter.", "$14.8 billion", "2025-Q4", id="en-q4"),
+        pytest.param("en", "US start-ups took 62% in Q3.", "62%", "2025-Q3", id="en-q3-no-year"),
+        pytest.param("en", "Investors put in $6.6 billion in October.", "$6.6 billion", "2025-10", id="en-october"),
+        pytest.param("en", "It spent $83 billion last year.", "$83 billion", "2024", id="en-last-year"),
+        pytest.param("en", "Growth was 10% in H1 2025.", "10%", "2025-H1", id="en-h1-year"),
+        pytest.param(
+            "en", "Its share rose 8 percentage points from December.", "8 percentage points", None, id="en-base-period"
+        ),
+        pytest.param("en", "Grid connections stand at 1.6 GW today.", "1.6 GW", "2025", id="en-today"),
+        pytest.param("en", "The shares have gained 20% since January.", "20%", "2025-01/..", id="en-since-month"),
+        pytest.param(
+            "en",
+            "It earned ¥353 billion in the July-September quarter.",
+            "¥353 billion",
+            "2025-Q3",
+            id="en-months-quarter",
+        ),
     ],
 )
-def test_period(lang: str, sentence: str, text: str, period: str) -> None:
+def test_period(lang: str, sentence: str, text: str, period: str | None) -> None:
     (figure,) = [f for f in extract(sentence, lang=lang, published=PUBLISHED) if f.text == text]  # type: ignore[arg-type]
     assert figure.period == period
 
@@ -493,12 +617,127 @@ def test_english_article_against_expected_figures() -> None:
     assert kinds >= 18 and subjects >= 16, (kinds, subjects)
 
 
+# -- articles of our own, each with the figures a careful reader takes, written by hand
+
+
+FIXTURE_ARTICLES = sorted(FIXTURES.glob("*.expected.yaml"))
+
+
+@dataclass
+class FixtureScore:
+    """Extracted figures against a fixture's expected ones: a match overlaps the expected text and has its value."""
+
+    expected: int = 0
+    extracted: int = 0
+    matched: int = 0
+    agree: dict[str, int] = field(default_factory=dict)  # unit, hedge, period, kind, subject: how many agree
+    scored_subjects: int = 0
+    wrong: list[str] = field(default_factory=list)
+
+    @property
+    def recall(self) -> float:
+        return self.matched / self.expected
+
+    @property
+    def precision(self) -> float:
+        return self.matched / self.extracted if self.extracted else 1.0
+
+
+def score_fixture(expected_file: Path) -> FixtureScore:
+    spec = yaml.safe_load(expected_file.read_text(encoding="utf-8"))
+    text = read_article(expected_file.with_name(expected_file.name.replace(".expected.yaml", ".txt"))).text
+    figures = extract(text, published=spec.get("published"))
+    score = FixtureScore(expected=len(spec["figures"]), extracted=len(figures))
+    used: set[int] = set()
+    cursor = 0
+    for e in spec["figures"]:
+        start = text.index(e["text"], cursor)  # expected figures are in the text's order
+        end = cursor = start + len(e["text"])
+        value = parse_decimal(e["value"])
+        found = [i for i, f in enumerate(figures) if f.start < end and start < f.end and f.value == value]
+        found = [i for i in found if i not in used]
+        if not found:
+            near = [f"{f.text}={_plain(f.value)}" for f in figures if f.start < end and start < f.end]
+            score.wrong.append(f"missed {e['text']} ({near or 'nothing there'})")
+            continue
+        used.add(found[0])
+        figure = figures[found[0]]
+        score.matched += 1
+        bounds = (e.get("min") and parse_decimal(e["min"]), e.get("max") and parse_decimal(e["max"]))
+        checks = {
+            "unit": figure.unit == e["unit"],
+            "hedge": (figure.hedge, figure.min, figure.max) == (e["hedge"], *bounds),
+            "period": figure.period == e["period"],
+            "kind": figure.kind == e["kind"],
+        }
+        if e["subjects"]:
+            score.scored_subjects += 1
+            checks["subject"] = bool(figure.subjects) and figure.subjects[0] in e["subjects"]
+        for name, right in checks.items():
+            score.agree[name] = score.agree.get(name, 0) + right
+            if not right:
+                got = {
+                    "unit": figure.unit,
+                    "hedge": (figure.hedge, figure.min, figure.max),
+                    "period": figure.period,
+                    "kind": figure.kind,
+                    "subject": figure.subjects[:1],
+                }[name]
+                score.wrong.append(f"{e['text']}: {name} {got}")
+    score.wrong += [f"extra {f.text}" for i, f in enumerate(figures) if i not in used]
+    return score
+
+
+def test_every_fixture_article_is_collected() -> None:
+    assert len(FIXTURE_ARTICLES) == 11
+    for expected in FIXTURE_ARTICLES:
+        assert expected.with_name(expected.name.replace(".expected.yaml", ".txt")).exists()
+    assert {path.name.split(".")[0][-2:] for path in FIXTURE_ARTICLES} == {"en", "zh"}
+
+
+@pytest.mark.parametrize("expected_file", FIXTURE_ARTICLES, ids=lambda path: path.name.split(".")[0])
+def test_fixture_article(expected_file: Path) -> None:
+    score = score_fixture(expected_file)
+    report = f"recall {score.recall:.2f} precision {score.precision:.2f}: " + "; ".join(score.wrong)
+    # roundup-en reads "tightened by 15 bps to 80 basis points" as one range: 17 of 19
+    assert score.recall >= 0.85 and score.precision >= 0.9, report
+    for name in ("unit", "hedge"):
+        assert score.agree.get(name, 0) >= 0.9 * score.matched, report
+    assert score.agree.get("period", 0) >= 0.8 * score.matched, report
+    assert score.agree.get("subject", 0) >= 0.7 * score.scored_subjects, report
+
+
+def test_fixture_articles_together() -> None:
+    scores = [score_fixture(path) for path in FIXTURE_ARTICLES]
+    expected, extracted, matched = (sum(getattr(s, n) for s in scores) for n in ("expected", "extracted", "matched"))
+    assert matched >= 0.97 * expected and matched >= 0.97 * extracted, (expected, extracted, matched)
+
+
 def test_english_article_page_chrome() -> None:
     text = read_article(ENGLISH).text
     figures = extract(text)
     for chrome in ("Published: 2025-11-20 08:30", "800-555-0199", "1. Subscribe", "2. Share", "GPT-4o", "S&P 500"):
         start = text.index(chrome)
         assert overlapping(figures, start, start + len(chrome)) == [], chrome
+
+
+def test_units_are_in_step_with_terms_and_ontology() -> None:
+    """A unit kg extract may give is in kg/models.py, kg/terms.py, ontology/kg.ttl and ontology/shapes.ttl."""
+    from typing import get_args
+
+    from kg.models import Unit
+    from kg.terms import KG, PREFIXES, UNIT_IRIS
+
+    root = Path(__file__).resolve().parent.parent / "ontology"
+    ontology, shapes = (root / "kg.ttl").read_text(encoding="utf-8"), (root / "shapes.ttl").read_text(encoding="utf-8")
+    units = set(get_args(Unit))
+    assert set(UNIT_IRIS) == units
+    for code, iri in UNIT_IRIS.items():
+        short = iri.replace(KG, "kg:").replace(PREFIXES["unit"], "unit:")
+        assert re.search(rf"sh:in \([^)]*\s{re.escape(short)}\s", shapes), short
+        assert re.search(rf'sh:in \([^)]*"{re.escape(code)}"', shapes), code
+        if short.startswith("kg:"):
+            assert f"{short}\n    a qudt:Unit" in ontology and f'skos:notation "{code}"' in ontology, short
 
 
 # -- the draft claims file
