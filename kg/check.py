@@ -335,9 +335,8 @@ def verdict(article: Figure, upstream: Figure, how: str) -> Verdict:
 
 def upstream_verdicts(store: Store, claim: str | None = None) -> list[Verdict]:
     """The verdict on every linked pair (or on the links of one claim)."""
-    links = list(select(store, _UPSTREAM_LINKS))
-    if claim is not None:
-        links = [link for link in links if link["claim"] == claim]
+    # one claim's links are looked up by its id (reading every link took 2 s at 100,000 claims)
+    links = list(select(store, _UPSTREAM_LINKS, {"claim": Literal(claim)} if claim is not None else None))
     figures = read_figures(store, {link[k] for link in links for k in ("claim", "upstream")})
     return [
         verdict(figures[link["claim"]], figures[link["upstream"]], link["how"])
