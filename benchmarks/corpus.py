@@ -721,6 +721,8 @@ def generate(claims: int, out: Path, *, seed: int = 0) -> Corpus:
     writer = _Writer(rng, actors)
 
     report_claims = int(claims * REPORT_SHARE) // CLAIMS_PER_REPORT * CLAIMS_PER_REPORT
+    if claims >= 10 * CLAIMS_PER_REPORT:
+        report_claims = max(report_claims, CLAIMS_PER_REPORT)  # a small corpus has one report too
     synthetic_reports = [f"report-{n:05d}" for n in range(1, report_claims // CLAIMS_PER_REPORT + 1)]
     writer.reports += synthetic_reports
     research = [a.id for a in actors if a.type in ("research", "international-org")] + ["morgan-stanley"]

@@ -47,13 +47,17 @@ def fail(message: str, code: int = 2) -> NoReturn:
 @contextmanager
 def known_errors() -> Iterator[None]:
     """Turn the library's input errors into one line on stderr and exit code 2."""
-    from kg.load import LoadError
-    from kg.store import StoreError
-
     try:
         yield
-    except (LoadError, StoreError) as err:
-        fail(str(err))
+    except Exception as err:
+        # imported only when something failed: kg.load costs pydantic and yaml (45 ms), which a
+        # command reading the store (trace, query) never needs otherwise
+        from kg.load import LoadError
+        from kg.store import StoreError
+
+        if isinstance(err, (LoadError, StoreError)):
+            fail(str(err))
+        raise
 
 
 def emit(text: str) -> None:
@@ -155,6 +159,12 @@ def query(
     allow_service: Annotated[
         bool, typer.Option("--allow-service", help="Let SERVICE clauses reach the network (off: they are refused).")
     ] = False,
+    endpoint: Annotated[
+        str | None,
+        typer.Option(
+            help="Run it on a SPARQL server instead: its query address (SPARQL 1.1 Protocol).", show_default=False
+        ),
+    ] = None,
     data: DataDir = DEFAULT_DATA,
     build_dir: BuildDir = Path("build"),
 ) -> None:
@@ -167,6 +177,8 @@ def query(
       kg query -e 'SELECT ?id ?text WHERE { ?c dcterms:identifier ?id ; kg:quantity/kg:asWritten ?text }'
 
       kg query --format csv - < my-query.rq > answer.csv
+
+      kg query --endpoint http://localhost:7878/query examples/queries/who-funds-whom.rq
     """
     from kg.output import to_table
     from kg.query import QueryError, QueryTimeout, read_query, run_query, serialize_result
@@ -183,10 +195,18 @@ def query(
             text = read_query(query_file)
         except QueryError as err:
             fail(str(err))
-    with known_errors():
-        store = open_store(build_dir, data)
     try:
-        result = run_query(store, text, allow_service=allow_service, timeout=timeout)
+        if endpoint is not None:
+            from kg.remote import RemoteError, run_remote_query
+
+            try:
+                result = run_remote_query(endpoint, text, allow_service=allow_service, timeout=timeout)
+            except RemoteError as err:
+                fail(str(err))
+        else:
+            with known_errors():
+                store = open_store(build_dir, data)
+            result = run_query(store, text, allow_service=allow_service, timeout=timeout)
     except QueryTimeout as err:
         fail(str(err), code=3)
     except QueryError as err:
@@ -580,6 +600,34 @@ def viz(
     emit(f"wrote {page} ({size:,} bytes)")
     if open_page and not webbrowser.open(page.resolve().as_uri()):
         typer.echo(f"no web browser found; open {page.resolve().as_uri()}", err=True)
+
+
+@app.command()
+def push(
+    endpoint: Annotated[
+        str, typer.Option(help="The server's Graph Store Protocol address (Oxigraph: http://HOST:7878/store).")
+    ],
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for each graph's upload.")] = 60.0,
+    data: DataDir = DEFAULT_DATA,
+    build_dir: BuildDir = Path("build"),
+) -> None:
+    """Upload the graph to a SPARQL server: one named graph per source (replaced on re-push), and the default graph.
+
+    Uses the SPARQL 1.1 Graph Store HTTP Protocol (PUT), which Oxigraph, Fuseki, Virtuoso and GraphDB speak.
+
+    Example: kg push --endpoint http://localhost:7878/store
+    """
+    from kg.remote import RemoteError
+    from kg.remote import push as push_graphs
+    from kg.store import open_store
+
+    with known_errors():
+        open_store(build_dir, data)  # rebuilds first when the data is newer
+    try:
+        summary = push_graphs(build_dir, endpoint, timeout=timeout)
+    except RemoteError as err:
+        fail(str(err))
+    emit(f"pushed {summary.graphs} named graphs and the default graph ({summary.triples} triples) to {endpoint}")
 
 
 def main() -> None:
