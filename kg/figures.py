@@ -6,7 +6,6 @@ what the graph holds, not what the YAML said.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from pyoxigraph import Store
@@ -98,8 +97,3 @@ def figures(store: Store) -> list[dict[str, Any]]:
         )
     records.sort(key=lambda r: (r["source"], r["start"] if r["start"] is not None else -1, r["id"]))
     return records
-
-
-def as_json_ready(record: dict[str, Any]) -> dict[str, Any]:
-    """Decimals as strings, so JSON keeps them exact."""
-    return {k: str(v) if isinstance(v, Decimal) else v for k, v in record.items()}

@@ -20,7 +20,7 @@ from pyoxigraph import Literal, NamedNode, Store
 
 from kg.amounts import normalise, parse_amount
 from kg.store import select
-from kg.terms import PREFIXES, claim_iri
+from kg.terms import PREFIXES
 
 _DECIMAL = NamedNode(PREFIXES["xsd"] + "decimal")
 VALUE_TOLERANCE = Decimal("0.005")  # a typed number matches a figure within 0.5 % (109.1 billion ~ 1091亿)
@@ -456,10 +456,6 @@ def claim_query(iri: str) -> str:
         f"  OPTIONAL {{ {name} kg:evidence/oa:hasSelector/oa:exact ?quote }}\n"
         "}"
     )
-
-
-def claim_iri_of(source_id: str, claim_id: str) -> str:
-    return claim_iri(source_id, claim_id)
 
 
 def highlighted(found: Evidence, *, colour: bool) -> str:
