@@ -1,8 +1,10 @@
 """The `kg` command: a thin skin over the library.
 
 Each command calls one library function, renders its result, and turns a known error into a
-one-line message and an exit code (2: bad input; 1: nothing found or a check failed). Imports
-are made inside the commands, so that each command loads only what it uses.
+one-line message and an exit code (see :data:`EXIT_CODES`). :func:`main` keeps that promise for
+the unknown ones too: a closed pipe ends quietly, an interrupt exits 130, and anything else says
+one line and where the traceback was logged. Imports are made inside the commands, so that each
+command loads only what it uses.
 """
 
 from __future__ import annotations
@@ -16,9 +18,23 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
+#: What each exit status means; shown in `kg --help` and the README.
+EXIT_CODES = {
+    0: "done",
+    1: "nothing found, or a check failed",
+    2: "bad input or usage (the message names the file, line or option)",
+    3: "a time or size limit was hit",
+    70: "an unexpected error: one line here, the traceback in the log it names",
+    130: "interrupted (Ctrl-C)",
+    141: "the reader of the output went away (a closed pipe, as in `kg flows | head`)",
+}
+
 app = typer.Typer(
     name="kg",
-    help="A knowledge graph of AI-investment claims: build it, query it, trace and check its figures.",
+    help="A knowledge graph of AI-investment claims: build it, query it, trace and check its figures.\n\n"
+    + "Exit codes: "
+    + "; ".join(f"{code} {meaning}" for code, meaning in EXIT_CODES.items())
+    + ".",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -60,8 +76,17 @@ def known_errors() -> Iterator[None]:
         raise
 
 
+class PipeClosed(Exception):
+    """Whoever read our standard output stopped reading (``kg flows | head -3``)."""
+
+
 def emit(text: str) -> None:
-    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    try:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # not an OSError any more, so that no handler on the way mistakes it for a failed write
+        raise PipeClosed from None
 
 
 @app.command()
@@ -585,7 +610,7 @@ def extract(
         fail(str(err))
     content = to_yaml(result) if fmt is ExtractFormat.yaml else to_json(records(result, dataset.actors)) + "\n"
     if output is None:
-        sys.stdout.write(content)
+        emit(content)
     else:
         write_atomic(output, content)
         typer.echo(f"wrote {len(result.claims)} draft claims to {output}", err=True)
@@ -666,7 +691,64 @@ def push(
 
 
 def main() -> None:
-    app()
+    """The console script: the command's exit code, and never a traceback on the terminal."""
+    from typer._click.exceptions import ClickException
+
+    try:
+        code = app(standalone_mode=False, prog_name="kg")
+        sys.stdout.flush()
+    except ClickException as err:  # usage errors: click's own message and code 2
+        err.show()
+        code = err.exit_code
+    except (PipeClosed, BrokenPipeError):
+        code = _pipe_closed()
+    except KeyboardInterrupt:
+        code = 130
+    except SystemExit as err:
+        # typer ends a command whose write met a closed pipe with sys.exit(1); tell it from a failure
+        closed = type(sys.stdout).__name__ == "PacifyFlushWrapper"
+        code = _pipe_closed() if closed else err.code if isinstance(err.code, int) else 2
+    except MemoryError:
+        typer.echo("error: out of memory (a limit was hit); try a smaller input", err=True)
+        code = 3
+    except Exception:
+        code = _unexpected()
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _pipe_closed() -> int:
+    """Stop writing quietly: stdout goes to /dev/null so that the exit flush cannot fail again."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return 141
+
+
+def _unexpected() -> int:
+    """One line for the person, the whole traceback for the log."""
+    import os
+    import tempfile
+    import traceback
+    from datetime import datetime
+
+    state = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state") / "kg"
+    detail = f"{datetime.now().isoformat(timespec='seconds')} kg {' '.join(sys.argv[1:])}\n{traceback.format_exc()}\n"
+    problem = traceback.format_exception_only(*sys.exc_info()[:2])[-1].strip()
+    for folder in (state, Path(tempfile.gettempdir())):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            log = folder / "kg-error.log"
+            with log.open("a", encoding="utf-8") as stream:
+                stream.write(detail)
+            break
+        except OSError:
+            continue
+    else:
+        log = None
+    where = f"; the traceback is in {log}" if log else ""
+    typer.echo(f"error: unexpected {problem}{where}", err=True)
+    return 70
 
 
 if __name__ == "__main__":
