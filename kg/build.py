@@ -31,7 +31,7 @@ from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Store,
 
 from kg import arithmetic
 from kg.load import paused_gc
-from kg.models import Actor, Claim, Concept, Dataset, Locator, Period, Source, Span
+from kg.models import Actor, Claim, Concept, Dataset, Label, Locator, Period, Source, Span
 from kg.output import write_atomic
 from kg.terms import (
     ACTOR_CLASSES,
@@ -40,6 +40,7 @@ from kg.terms import (
     KG,
     KIND_IRIS,
     PREFIXES,
+    RANK_IRIS,
     SOURCE_CLASSES,
     STATUS_IRIS,
     UNIT_IRIS,
@@ -153,9 +154,17 @@ def _add_concept(out: _Quads, concept: Concept, node: NamedNode, scheme: NamedNo
     out.add(node, _ns("skos", "inScheme"), scheme)
     out.add(node, ID, Literal(concept.id))
     for predicate in (_ns("skos", "prefLabel"), RDFS_LABEL):
-        out.add(node, predicate, Literal(concept.label.en, language="en"))
-        out.add(node, predicate, Literal(concept.label.zh, language="zh"))
-    out.add(node, _ns("skos", "definition"), Literal(concept.definition, language="en"))
+        _add_labels(out, node, predicate, concept.label)
+    if concept.definition:
+        out.add(node, _ns("skos", "definition"), Literal(concept.definition, language="en"))
+
+
+def _add_labels(out: _Quads, node: NamedNode, predicate: NamedNode, label: Label) -> None:
+    """The label in each language it is given in (a record met in one language has one)."""
+    if label.en:
+        out.add(node, predicate, Literal(label.en, language="en"))
+    if label.zh:
+        out.add(node, predicate, Literal(label.zh, language="zh"))
 
 
 def _add_actor(out: _Quads, actor: Actor) -> None:
@@ -163,8 +172,7 @@ def _add_actor(out: _Quads, actor: Actor) -> None:
     out.add(node, RDF_TYPE, kg("Actor"))
     out.add(node, RDF_TYPE, kg(ACTOR_CLASSES[actor.type]))
     out.add(node, ID, Literal(actor.id))
-    out.add(node, RDFS_LABEL, Literal(actor.label.en, language="en"))
-    out.add(node, RDFS_LABEL, Literal(actor.label.zh, language="zh"))
+    _add_labels(out, node, RDFS_LABEL, actor.label)
     for alias in actor.aliases:
         out.add(node, _ns("skos", "altLabel"), Literal(alias))
     for member in actor.members:
@@ -180,7 +188,7 @@ def _add_source(out: _Quads, source: Source, text: str | None) -> None:
     out.add(node, RDF_TYPE, kg("Source"))
     out.add(node, RDF_TYPE, kg(SOURCE_CLASSES[source.kind]))
     out.add(node, ID, Literal(source.id))
-    out.add(node, _ns("dcterms", "title"), Literal(source.title, language=source.language or "en"))
+    out.add(node, _ns("dcterms", "title"), Literal(source.title, language=source.language))
     if source.title_en and source.language != "en":
         out.add(node, _ns("dcterms", "title"), Literal(source.title_en, language="en"))
     if source.publisher:
@@ -189,8 +197,7 @@ def _add_source(out: _Quads, source: Source, text: str | None) -> None:
         out.add(node, _ns("dc", "creator"), Literal(source.author))  # a name, not an agent node
     if source.date:
         out.add(node, _ns("dcterms", "date"), date_literal(source.date))
-    if source.language:
-        out.add(node, _ns("dcterms", "language"), Literal(source.language))
+    out.add(node, _ns("dcterms", "language"), Literal(source.language))
     if source.url:
         out.add(node, _ns("schema", "url"), NamedNode(source.url))
     if source.sha256:
@@ -227,6 +234,9 @@ def _add_claim(out: _Quads, source_id: str, claim: Claim, text: str | None, clai
         out.add(node, kg("period"), NamedNode(period_iri(claim.period.label)))
     out.add(node, kg("kind"), NamedNode(KIND_IRIS[claim.kind]))
     out.add(node, kg("status"), NamedNode(STATUS_IRIS[claim.status]))
+    out.add(node, kg("rank"), NamedNode(RANK_IRIS[claim.rank]))
+    if claim.rank_reason:
+        out.add(node, kg("rankReason"), Literal(claim.rank_reason, language="en"))
     for cited in claim.attributed_to:
         out.add(node, kg("attributedTo"), NamedNode(source_iri(cited)))
     if claim.note:

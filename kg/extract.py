@@ -98,7 +98,8 @@ class Gazetteer:
         self._names: dict[str, tuple[str, bool]] = {}
         for actor in self.actors.values():
             weak_type = actor.type in ("sector", "people")
-            named = [(actor.label.zh, True), (actor.label.en, True), *((a, False) for a in actor.aliases)]
+            labels = [(name, True) for name in (actor.label.zh, actor.label.en) if name]
+            named = [*labels, *((a, False) for a in actor.aliases)]
             for name, is_label in named:
                 key = name.strip().casefold()
                 if len(key) < 2 or key in self._names:
@@ -1615,7 +1616,7 @@ def records(result: Draft, actors: Sequence[Actor]) -> list[dict[str, Any]]:
     """One record per draft claim with the keys and value forms of ``kg figures --format json``."""
     from kg.figures import FIGURE_FIELDS
 
-    labels = {a.id: a.label.en for a in actors}
+    labels = {a.id: a.label.best("en") for a in actors}
     found = []
     for claim, _ in result.claims:
         quantity, evidence = claim.quantity, claim.evidence

@@ -11,12 +11,15 @@ import datetime
 import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, model_validator
 
 #: ids are slugs: they become the last segment of an IRI.
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
+
+#: An absolute http(s) address with none of the characters an IRI may not hold (RFC 3987).
+Iri = Annotated[str, Field(pattern=r'^https?://[^\s<>"{}|\\^`\x00-\x1f\x7f]+$', max_length=2000)]
 
 Kind = Literal["fact", "estimate", "forecast", "plan", "target", "comparison"]
 
@@ -40,6 +43,7 @@ Unit = Literal[
     "JPY",
     "HKD",
     "KRW",
+    "TWD",
     "percent",
     "percentage-point",
     "basis-point",  # a hundredth of a percentage point: 25 basis points, 25个基点
@@ -54,6 +58,7 @@ Unit = Literal[
     "MWh",
     "kWh",
     "USD-per-million-tokens",
+    "USD-per-kWh",
     "per-thousand-people",
 ]
 
@@ -81,10 +86,20 @@ SourceKind = Literal["article", "report", "research", "statement", "dataset"]
 #: How a figure relates to the upstream figure it rests on.
 Derivation = Literal["same", "rounded", "converted", "different-period", "different-measure"]
 
+#: ASCII digits only: ``\d`` would take "２０２４" and other scripts' digits as a year.
+_WHEN = r"[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?"
 _PERIOD = re.compile(
-    r"^(?:(?P<fy>FY)?(?P<year>\d{4})(?:-(?P<part>H[12]|Q[1-4]|\d{2}))?"
-    r"|(?P<from>\d{4}(?:-\d{2})?|\.\.)/(?P<to>\d{4}(?:-\d{2})?|\.\.))$"
+    rf"^(?:(?P<fy>FY)?(?P<year>[0-9]{{4}})(?:-(?P<part>H[12]|Q[1-4]|[0-9]{{2}}(?:-[0-9]{{2}})?))?"
+    rf"|(?P<from>{_WHEN}|\.\.)/(?P<to>{_WHEN}|\.\.))$"
 )
+
+#: Exact decimals: at most this many significant digits. Python's decimal context rounds past 28,
+#: so a longer value would be changed silently by the first computation; it is refused instead.
+MAX_DIGITS = 28
+#: Largest magnitude a figure may have (10**24: far past any sum of money in any currency).
+MAX_EXPONENT = 24
+#: Thousands separators only where they separate thousands: "1,500,000", never "1,5".
+_GROUPED = re.compile(r"^[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?$")
 
 
 def parse_decimal(raw: object) -> Decimal:
@@ -96,16 +111,33 @@ def parse_decimal(raw: object) -> Decimal:
         return raw
     if isinstance(raw, (bool, float)):
         raise ValueError(f"write the number {raw!r} in quotes so it stays an exact decimal")
-    text = str(raw).strip().replace(",", "").replace("_", "")
+    text = str(raw).strip()
+    if "," in text:
+        if not _GROUPED.match(text):
+            raise ValueError(f"{raw!r} is not a number (a comma may only separate thousands: 1,500,000)")
+        text = text.replace(",", "")
+    if not text.isascii() or len(text) > 2 * MAX_DIGITS + 8:
+        raise ValueError(f"{raw!r} is not a number written in ASCII digits")
     try:
         if "/" in text:
-            numerator, denominator = text.split("/")
-            return (Decimal(numerator) / Decimal(denominator)).quantize(Decimal("1e-12"))
-        value = Decimal(text)
-    except (InvalidOperation, ValueError, ZeroDivisionError):
+            numerator, denominator = (_exact(part, raw) for part in text.split("/", 1))
+            return (numerator / denominator).quantize(Decimal("1e-12"))
+        return _exact(text, raw)
+    except (InvalidOperation, ZeroDivisionError):
         raise ValueError(f"{raw!r} is not a number") from None
+
+
+def _exact(text: str, raw: object) -> Decimal:
+    """One decimal, refused where it is not finite or would not stay exact."""
+    value = Decimal(text)
     if not value.is_finite():
         raise ValueError(f"{raw!r} is not a finite number")
+    # counted by hand: normalize() would round to the context's 28 digits first
+    digits = "".join(map(str, value.as_tuple().digits)).strip("0")
+    if len(digits) > MAX_DIGITS:
+        raise ValueError(f"{raw!r} has more than {MAX_DIGITS} significant digits: it would not stay exact")
+    if value and value.adjusted() >= MAX_EXPONENT:
+        raise ValueError(f"{raw!r} is larger than 10^{MAX_EXPONENT}: no figure is that large")
     return value
 
 
@@ -117,8 +149,21 @@ class Record(BaseModel):
 
 
 class Label(Record):
-    en: str = Field(min_length=1)
-    zh: str = Field(min_length=1)
+    """A name in English and Chinese; a record met in one language only may have just that one."""
+
+    en: str | None = Field(default=None, min_length=1)
+    zh: str | None = Field(default=None, min_length=1)
+
+    @model_validator(mode="after")
+    def _named(self) -> Label:
+        if self.en is None and self.zh is None:
+            raise ValueError("a label needs en, zh or both")
+        return self
+
+    def best(self, lang: str = "en") -> str:
+        """The label in ``lang``, else the other one."""
+        first, other = (self.zh, self.en) if lang == "zh" else (self.en, self.zh)
+        return first or other or ""
 
 
 class Actor(Record):
@@ -138,7 +183,7 @@ class Concept(Record):
 
     id: Slug
     label: Label
-    definition: str = Field(min_length=1)
+    definition: str | None = Field(default=None, min_length=1)
 
 
 class Vocabulary(Record):
@@ -155,9 +200,9 @@ class Source(Record):
     title_en: str | None = None
     publisher: str | None = None  # actor id
     author: str | None = None
-    date: datetime.date | None = None
-    language: str | None = None
-    url: str | None = None
+    date: datetime.date | None = None  # of publication
+    language: str = Field(pattern=r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")  # BCP 47: zh, en, zh-Hant
+    url: Iri | None = None  # the address it was read at
     text: str | None = None  # path of the shipped text, relative to data/sources/
     sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
     cites: tuple[str, ...] = ()  # ids of the sources this one names as its own
@@ -166,6 +211,8 @@ class Source(Record):
     def _text_has_hash(self) -> Source:
         if self.text and not self.sha256:
             raise ValueError("a source with a text needs its sha256")
+        if self.text and self.date is None:
+            raise ValueError("a source whose text we ship needs its date of publication")
         return self
 
 
@@ -204,8 +251,9 @@ class Quantity(Record):
 class Period(Record):
     """When a figure holds, in ISO 8601 form.
 
-    ``2024``, ``FY2025``, ``2025-H1``, ``2025-Q3``, ``2025-11``; intervals ``2013/2024`` and
-    ``2025-01/2025-10``; open ends ``../2028`` (by 2028) and ``2022/..`` (since 2022).
+    ``2024``, ``FY2025``, ``2025-H1``, ``2025-Q3``, ``2025-11``, a day ``2025-11-14``; intervals
+    ``2013/2024``, ``2025-01/2025-10`` and ``2025-01-01/2025-03-15``; open ends ``../2028`` (by
+    2028) and ``2022/..`` (since 2022).
     """
 
     label: str
@@ -225,7 +273,7 @@ class Period(Record):
         match = _PERIOD.match(self.label)
         if not match:
             raise ValueError(
-                f"period {self.label!r} is not one of 2024, FY2025, 2025-H1, 2025-Q3, 2025-11,"
+                f"period {self.label!r} is not one of 2024, FY2025, 2025-H1, 2025-Q3, 2025-11, 2025-11-14,"
                 " 2013/2024, ../2028, 2022/.."
             )
         if match["year"]:
@@ -246,6 +294,12 @@ def _span_of(year_text: str, part: str | None) -> tuple[date, date]:
     year = int(year_text)
     if part is None:
         return date(year, 1, 1), date(year, 12, 31)
+    if len(part) == 5:  # a day: MM-DD
+        try:
+            day = date(year, int(part[:2]), int(part[3:]))
+        except ValueError:
+            raise ValueError(f"{year_text}-{part} is not a day of the calendar") from None
+        return day, day
     if part[0] in "HQ":
         months = 6 if part[0] == "H" else 3
         first = (int(part[1]) - 1) * months + 1
@@ -310,6 +364,11 @@ class Flow(Record):
     instrument: str  # instrument concept id
 
 
+#: Wikidata's statement ranks: where sources disagree, a curator may prefer one value and
+#: deprecate another (with a reason); queries can ask for the preferred value.
+Rank = Literal["preferred", "normal", "deprecated"]
+
+
 class Upstream(Record):
     """The upstream figure a claim rests on, and how the claim departs from it."""
 
@@ -335,6 +394,8 @@ class Claim(Record):
     share_of: str | None = None  # the whole this figure is a share of; shares of one whole sum to ≤ 100 %
     derived_from: tuple[Upstream, ...] = ()
     status: Literal["reviewed", "draft", "unconfirmed"] = "reviewed"
+    rank: Rank = "normal"
+    rank_reason: str | None = Field(default=None, min_length=1)  # why preferred or deprecated
     note: str | None = None  # the curator's reading of a hard passage
 
     @model_validator(mode="after")
@@ -345,7 +406,26 @@ class Claim(Record):
             raise ValueError("a claim with a quantity needs a metric")
         if self.formula is not None and self.quantity is None:
             raise ValueError("a formula needs a quantity to compare with")
+        if (self.rank == "normal") != (self.rank_reason is None):
+            raise ValueError("rank preferred or deprecated needs a rank_reason, and only they take one")
         return self
+
+
+class Proposals(Record):
+    """What ``kg extract`` proposes beside its draft claims, for a reviewer to accept or change.
+
+    Only a draft claims file has them; the review (``kg serve``) moves what it accepts into
+    sources.yaml, actors.yaml and vocabulary.yaml and writes the claims file without them.
+    """
+
+    source: Source | None = None  # the entry for sources.yaml (its text goes to data/sources/)
+    actors: tuple[Actor, ...] = ()  # names the text uses that actors.yaml does not know
+    metrics: tuple[Concept, ...] = ()  # what figures measure, where no metric of the vocabulary fits
+    instruments: tuple[Concept, ...] = ()
+    sources: tuple[Source, ...] = ()  # sources the text credits (Bloomberg, Moody's) not in sources.yaml
+    #: claim id → field → the alternatives the draft also considered (subjects, attributed_to,
+    #: metric, period, kind), best first; the claim itself holds the first choice.
+    choices: dict[str, dict[str, tuple[Any, ...]]] = {}
 
 
 class ClaimsFile(Record):
@@ -353,6 +433,7 @@ class ClaimsFile(Record):
 
     source: str  # source id
     claims: tuple[Claim, ...]
+    proposed: Proposals | None = None  # drafts only
 
 
 class Dataset(Record):

@@ -49,6 +49,7 @@ UNIT_IRIS = {
     "JPY": PREFIXES["unit"] + "CCY_JPY",
     "HKD": PREFIXES["unit"] + "CCY_HKD",
     "KRW": PREFIXES["unit"] + "CCY_KRW",
+    "TWD": PREFIXES["unit"] + "CCY_TWD",
     "percent": PREFIXES["unit"] + "PERCENT",
     "percentage-point": KG + "PercentagePoint",
     "basis-point": KG + "BasisPoint",
@@ -63,6 +64,7 @@ UNIT_IRIS = {
     "MWh": PREFIXES["unit"] + "MegaW-HR",
     "kWh": PREFIXES["unit"] + "KiloW-HR",
     "USD-per-million-tokens": KG + "USDPerMillionTokens",
+    "USD-per-kWh": KG + "USDPerKiloWattHour",
     "per-thousand-people": KG + "PerThousandPeople",
 }
 UNIT_CODES = {iri: code for code, iri in UNIT_IRIS.items()}
@@ -132,6 +134,8 @@ DERIVATION_IRIS = {
 }
 
 STATUS_IRIS = {s: KG + s.capitalize() for s in ("reviewed", "draft", "unconfirmed")}
+
+RANK_IRIS = {r: KG + r.capitalize() + "Rank" for r in ("preferred", "normal", "deprecated")}
 
 
 def actor_iri(actor_id: str) -> str:
