@@ -56,7 +56,9 @@ class TableFormat(StrEnum):
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
-    typer.echo(f"error: {message}", err=True)
+    """Say what is wrong, one line per problem, and exit with ``code``."""
+    for line in message.splitlines() or [""]:
+        typer.echo(f"error: {line}", err=True)
     raise typer.Exit(code)
 
 

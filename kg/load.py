@@ -8,8 +8,13 @@ A dataset folder holds::
     vocabulary.yaml        the concept schemes: metrics and funding instruments
     claims/*.yaml          one file per source: its figures and funding flows
 
-Every problem raises :class:`LoadError` with one line that names the file, the line, the
-claim and what is wrong.
+Every problem is a :class:`LoadError`: one line that names the file, the line, the record and
+what is wrong. A load reports every problem it finds (up to :data:`MAX_ERRORS` shown) as one
+:class:`LoadErrors`, so that a person fixes a file in one pass, not one error per run.
+
+What is read stays inside the data folder: a text's path may not be absolute, climb with ``..``
+or leave through a symlink. YAML anchors and aliases are refused (an alias bomb of 700 bytes
+expands to gigabytes), and so are duplicate keys (YAML would keep the last one silently).
 """
 
 from __future__ import annotations
@@ -25,9 +30,13 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from kg import arithmetic
-from kg.models import Actor, Claim, ClaimsFile, Dataset, Source, Span, Vocabulary
+from kg.models import Actor, Claim, ClaimsFile, Concept, Dataset, Source, Span, Vocabulary
 
 DEFAULT_DATA = Path(__file__).resolve().parent.parent / "data"
+
+MAX_ERRORS = 50  # problems listed in one message; the rest are counted
+MAX_YAML_BYTES = 200 * 2**20  # a claims file of 200 MB holds ~500,000 claims
+MAX_TEXT_BYTES = 50 * 2**20  # a shipped text (a book is ~1 MB)
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -41,30 +50,105 @@ class LoadError(Exception):
         super().__init__(f"{where}: {f'{record}: ' if record else ''}{problem}")
 
 
+class LoadErrors(LoadError):
+    """Every problem of one load, one line each (the first :data:`MAX_ERRORS` of them)."""
+
+    def __init__(self, problems: Sequence[LoadError]):
+        first = problems[0]
+        super().__init__(first.path, first.problem, first.line, first.record)
+        self.problems = list(problems)
+        lines = [str(p) for p in self.problems[:MAX_ERRORS]]
+        if len(self.problems) > MAX_ERRORS:
+            lines.append(f"… and {len(self.problems) - MAX_ERRORS} more problems")
+        self.args = ("\n".join(lines),)
+
+
+class _Problems:
+    """The problems found so far; a load goes on after each one to find the others."""
+
+    def __init__(self) -> None:
+        self.found: list[LoadError] = []
+
+    def add(self, problem: LoadError) -> None:
+        self.found.append(problem)
+
+    def raise_any(self) -> None:
+        """Raise what was found, file by file and line by line, as a reader goes through them."""
+        if len(self.found) == 1:
+            raise self.found[0]
+        if self.found:
+            raise LoadErrors(sorted(self.found, key=lambda p: (str(p.path), p.line or 0)))
+
+
 #: libyaml's parser where PyYAML was built with it: 10-20x faster than the pure-Python one,
 #: which took most of a corpus load (27 of 31 s at 10,000 claims).
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _StrictLoader(_BaseLoader):  # type: ignore[misc]
+    """The safe loader, refusing duplicate keys and impossible dates with the line they are on."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if isinstance(key, str) and key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r} (YAML would keep only the last)", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep)  # type: ignore[no-any-return]
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as err:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{node.value} is not a date ({err})", node.start_mark
+            ) from None
+
+
+_StrictLoader.add_constructor("tag:yaml.org,2002:map", _StrictLoader.construct_mapping)
+_StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _StrictLoader.construct_yaml_timestamp)
+
+
+def read_bytes(path: Path, limit: int) -> bytes:
+    """A file's bytes, or LoadError saying why not (missing, a folder, a loop of links, too large …)."""
+    try:
+        with path.open("rb") as stream:
+            data = stream.read(limit + 1)
+    except FileNotFoundError:
+        raise LoadError(path, "file not found") from None
+    except IsADirectoryError:
+        raise LoadError(path, "is a folder, not a file") from None
+    except OSError as err:
+        raise LoadError(path, f"cannot read: {err.strerror or err}") from None
+    if len(data) > limit:
+        raise LoadError(path, f"larger than {limit // 2**20} MB: refused")
+    return data
 
 
 class _Document:
     """A parsed YAML file that can tell the line of any node, for error messages.
 
-    The node tree (with its line marks) is composed again only when an error needs a line:
-    keeping it for every file would cost time and memory on a large dataset.
+    The node tree (with its line marks) is composed again only when an error needs a line, and
+    then kept for the next error: keeping it for every file would cost time and memory on a large
+    dataset, and composing it for every error would be quadratic in a file full of them.
     """
 
     def __init__(self, path: Path):
         self.path = path
+        self._nodes: Any = None
+        raw = read_bytes(path, MAX_YAML_BYTES)
+        try:
+            self.text = raw.decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise LoadError(path, f"not UTF-8 ({err.reason} at byte {err.start})") from None
+        self._refuse_aliases()
         self.data: Any = self._parse(lambda loader: loader.get_single_data())
 
     def _parse(self, read: Any) -> Any:
-        try:
-            text = self.path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise LoadError(self.path, "file not found") from None
-        except UnicodeDecodeError as err:
-            raise LoadError(self.path, f"not UTF-8 ({err.reason} at byte {err.start})") from None
-        loader = _Loader(text)
+        loader = _StrictLoader(self.text)
         try:
             return read(loader)
         except yaml.YAMLError as err:
@@ -74,9 +158,23 @@ class _Document:
         finally:
             loader.dispose()
 
+    def _refuse_aliases(self) -> None:
+        """No anchors or aliases: the event scan runs only where a ``&`` or ``*`` could be one."""
+        if "&" not in self.text and "*" not in self.text:
+            return
+        try:
+            for event in yaml.parse(self.text, Loader=_BaseLoader):
+                if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                    line = event.start_mark.line + 1 if event.start_mark else None
+                    raise LoadError(self.path, "YAML anchors and aliases (&, *) are not allowed: write it out", line)
+        except yaml.YAMLError:
+            return  # broken YAML: _parse says where
+
     def line_of(self, location: Sequence[int | str]) -> int | None:
         """1-based line of the node at a pydantic error location, or of its nearest parent."""
-        node, line = self._parse(lambda loader: loader.get_single_node()), None
+        if self._nodes is None:
+            self._nodes = self._parse(lambda loader: loader.get_single_node())
+        node, line = self._nodes, None
         for step in location:
             if node is None:
                 break
@@ -98,22 +196,43 @@ class _Document:
                 return f"{kind} {items[location[1]].get('id', f'#{location[1] + 1}')}"
         return None
 
-    def validate(self, model: type[Model]) -> Model:
+    def validate(self, model: type[Model], problems: _Problems) -> Model | None:
+        """The file as ``model``, or None with every validation problem added to ``problems``."""
         if not isinstance(self.data, dict):
-            raise LoadError(self.path, f"expected a mapping with the keys of {model.__name__}", 1)
+            problems.add(LoadError(self.path, f"expected a mapping with the keys of {model.__name__}", 1))
+            return None
         try:
             return model.model_validate(self.data)
         except ValidationError as err:
-            first = err.errors()[0]
-            location = first["loc"]
-            field = ".".join(str(p) for p in location[2:] if not str(p).startswith("function-"))
-            message = first["msg"].removeprefix("Value error, ")
-            raise LoadError(
-                self.path,
-                f"{field}: {message}" if field else message,
-                self.line_of(location),
-                self.record_id(location),
-            ) from None
+            for error in err.errors():
+                location = error["loc"]
+                field = ".".join(str(p) for p in location[2:] if not str(p).startswith("function-"))
+                message = error["msg"].removeprefix("Value error, ")
+                problems.add(
+                    LoadError(
+                        self.path,
+                        f"{field}: {message}" if field else message,
+                        self.line_of(location),
+                        self.record_id(location),
+                    )
+                )
+            return None
+
+    def ids(self, key: str) -> set[str]:
+        """The ids of the records under ``key``, valid or not."""
+        items = self.data.get(key) if isinstance(self.data, dict) else None
+        return {str(i["id"]) for i in items if isinstance(i, dict) and "id" in i} if isinstance(items, list) else set()
+
+    def valid_items(self, key: str, model: type[Model]) -> list[Model]:
+        """The items of the list under ``key`` that are valid on their own (after a failed validate)."""
+        items = self.data.get(key) if isinstance(self.data, dict) else None
+        valid = []
+        for item in items if isinstance(items, list) else ():
+            try:
+                valid.append(model.model_validate(item))
+            except ValidationError:
+                continue
+        return valid
 
 
 class _Sources(BaseModel):
@@ -141,51 +260,142 @@ def paused_gc() -> Iterator[None]:
 
 
 def load_dataset(data_dir: Path = DEFAULT_DATA, *, allow_drafts: bool = False) -> Dataset:
-    """Read and validate a dataset folder; LoadError on the first problem found."""
+    """Read and validate a dataset folder; LoadError (LoadErrors for several) on every problem found."""
     with paused_gc():
-        return _load_dataset(Path(data_dir), allow_drafts)
+        problems = _Problems()
+        try:
+            dataset = _load_dataset(Path(data_dir), allow_drafts, problems)
+        except LoadError as fatal:  # the folder or a catalogue file cannot be read at all
+            problems.add(fatal)
+        problems.raise_any()
+        return dataset
 
 
-def _load_dataset(data_dir: Path, allow_drafts: bool) -> Dataset:
+def _load_dataset(data_dir: Path, allow_drafts: bool, problems: _Problems) -> Dataset:
     if not data_dir.is_dir():
         raise LoadError(data_dir, "data folder not found")
-    sources = _Document(data_dir / "sources.yaml").validate(_Sources).sources
-    actors = _Document(data_dir / "actors.yaml").validate(_Actors).actors
-    vocabulary = _Document(data_dir / "vocabulary.yaml").validate(Vocabulary)
-    texts = {s.id: _read_text(data_dir, s) for s in sources if s.text}
+    if not (data_dir / "sources.yaml").is_file():
+        raise LoadError(data_dir, "not a dataset folder: it has no sources.yaml")
+    # ids of records found wrong: a reference to one of them is not reported as a second problem
+    invalid: set[str] = set()
+    sources = _catalogue(data_dir / "sources.yaml", _Sources, "sources", Source, problems, invalid)
+    actors = _catalogue(data_dir / "actors.yaml", _Actors, "actors", Actor, problems, invalid)
+    vocabulary = _vocabulary(data_dir / "vocabulary.yaml", problems, invalid)
 
-    claims_files = []
+    claims_files: list[tuple[_Document, ClaimsFile]] = []
     for path in sorted((data_dir / "claims").glob("*.yaml")):
-        document = _Document(path)
-        claims_file = document.validate(ClaimsFile)
-        claims_files.append((document, claims_file))
+        try:
+            document = _Document(path)
+        except LoadError as problem:
+            problems.add(problem)
+            continue
+        claims_file = document.validate(ClaimsFile, problems)
+        if claims_file is None:  # keep the valid claims, so that references to them still resolve
+            source = document.data.get("source") if isinstance(document.data, dict) else None
+            claims = tuple(document.valid_items("claims", Claim))
+            invalid |= document.ids("claims") - {c.id for c in claims}
+            claims_file = ClaimsFile(source=str(source), claims=claims) if claims and source else None
+        if claims_file is not None:
+            claims_files.append((document, claims_file))
 
+    sources, actors, vocabulary = _with_proposals(sources, actors, vocabulary, claims_files, allow_drafts, problems)
+    texts = {}
+    for source in sources:
+        if source.text:
+            try:
+                texts[source.id] = _read_text(data_dir, source)
+            except LoadError as problem:
+                problems.add(problem)
+                invalid.add(f"{source.id}:")  # its spans cannot be checked: say so once, above
     dataset = Dataset(
-        sources=sources,
-        actors=actors,
+        sources=tuple(sources),
+        actors=tuple(actors),
         vocabulary=vocabulary,
         claims_files=tuple(f for _, f in claims_files),
         texts=texts,
     )
-    _check_catalogue(data_dir, dataset)
-    _check_claims(dataset, claims_files, allow_drafts)
+    _check_catalogue(data_dir, dataset, problems, invalid)
+    _check_claims(dataset, claims_files, allow_drafts, problems, invalid)
     return dataset
 
 
+def _catalogue(
+    path: Path, model: type[Any], key: str, item: type[Model], problems: _Problems, invalid: set[str]
+) -> list[Model]:
+    """The records of a catalogue file; after a problem, those that are valid on their own."""
+    document = _Document(path)
+    whole = document.validate(model, problems)
+    if whole is not None:
+        return list(getattr(whole, key))
+    valid = document.valid_items(key, item)
+    invalid |= document.ids(key) - {getattr(record, "id", None) for record in valid}
+    return valid
+
+
+def _vocabulary(path: Path, problems: _Problems, invalid: set[str]) -> Vocabulary:
+    document = _Document(path)
+    whole = document.validate(Vocabulary, problems)
+    if whole is not None:
+        return whole
+    metrics, instruments = document.valid_items("metrics", Concept), document.valid_items("instruments", Concept)
+    invalid |= (document.ids("metrics") | document.ids("instruments")) - {c.id for c in (*metrics, *instruments)}
+    return Vocabulary(metrics=tuple(metrics), instruments=tuple(instruments))
+
+
+def _with_proposals(
+    sources: list[Source],
+    actors: list[Actor],
+    vocabulary: Vocabulary,
+    claims_files: list[tuple[_Document, ClaimsFile]],
+    allow_drafts: bool,
+    problems: _Problems,
+) -> tuple[list[Source], list[Actor], Vocabulary]:
+    """The catalogue with what draft files propose (new actors, metrics, sources), when drafts are allowed."""
+    metrics, instruments = list(vocabulary.metrics), list(vocabulary.instruments)
+    for document, claims_file in claims_files:
+        proposed = claims_file.proposed
+        if proposed is None:
+            continue
+        if not allow_drafts:
+            problems.add(
+                LoadError(
+                    document.path,
+                    "is a draft (it has proposals): review it (kg serve) or build with --allow-drafts",
+                    document.line_of(["proposed"]),
+                )
+            )
+            continue
+        sources += [*([proposed.source] if proposed.source else []), *proposed.sources]
+        actors += proposed.actors
+        metrics += proposed.metrics
+        instruments += proposed.instruments
+    return sources, actors, Vocabulary(metrics=tuple(metrics), instruments=tuple(instruments))
+
+
 def _read_text(data_dir: Path, source: Source) -> str:
-    path = data_dir / "sources" / str(source.text)
+    """A source's shipped text, from inside data/sources/ only, checked against its sha256."""
+
+    def refused(problem: str) -> LoadError:
+        return LoadError(data_dir / "sources.yaml", problem, record=f"source {source.id}")
+
+    relative = Path(str(source.text))
+    if relative.is_absolute() or ".." in relative.parts:
+        raise refused(f"text {source.text!r} must be a path inside sources/, without '..'")
+    folder = (data_dir / "sources").resolve()
+    path = data_dir / "sources" / relative
+    if not path.resolve().is_relative_to(folder):
+        raise refused(f"text {source.text!r} leads outside sources/ (through a link)")
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise LoadError(data_dir / "sources.yaml", f"text {path} not found", record=f"source {source.id}") from None
+        raw = read_bytes(path, MAX_TEXT_BYTES)
+    except LoadError as err:
+        raise refused(f"text {path}: {err.problem}") from None
     digest = hashlib.sha256(raw).hexdigest()
     if digest != source.sha256:
-        raise LoadError(
-            data_dir / "sources.yaml",
-            f"sha256 of {path.name} is {digest}, not {source.sha256}",
-            record=f"source {source.id}",
-        )
-    return raw.decode("utf-8")
+        raise refused(f"sha256 of {path.name} is {digest}, not {source.sha256}")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise refused(f"text {path.name} is not UTF-8 ({err.reason} at byte {err.start})") from None
 
 
 def _duplicates(ids: Iterable[str]) -> list[str]:
@@ -193,58 +403,65 @@ def _duplicates(ids: Iterable[str]) -> list[str]:
     return [i for i in ids if i in seen or seen.add(i)]  # type: ignore[func-returns-value]
 
 
-def _check_catalogue(data_dir: Path, dataset: Dataset) -> None:
+def _check_catalogue(data_dir: Path, dataset: Dataset, problems: _Problems, invalid: set[str]) -> None:
     """Unique ids, and references between sources, actors and vocabulary that exist."""
-    actor_ids = {a.id for a in dataset.actors}
-    source_ids = {s.id for s in dataset.sources}
+    actor_ids = {a.id for a in dataset.actors} | invalid
+    source_ids = {s.id for s in dataset.sources} | invalid
     for name, ids in (
         ("sources.yaml", [s.id for s in dataset.sources]),
         ("actors.yaml", [a.id for a in dataset.actors]),
         ("vocabulary.yaml", [c.id for c in dataset.vocabulary.metrics]),
         ("vocabulary.yaml", [c.id for c in dataset.vocabulary.instruments]),
     ):
-        if dupes := _duplicates(ids):
-            raise LoadError(data_dir / name, f"duplicate id {dupes[0]!r}")
+        for duplicate in dict.fromkeys(_duplicates(ids)):
+            problems.add(LoadError(data_dir / name, f"duplicate id {duplicate!r}"))
     for actor in dataset.actors:
         for ref in (*actor.members, *([actor.country] if actor.country else [])):
             if ref not in actor_ids:
-                raise LoadError(data_dir / "actors.yaml", f"unknown actor {ref!r}", record=f"actor {actor.id}")
+                problems.add(LoadError(data_dir / "actors.yaml", f"unknown actor {ref!r}", record=f"actor {actor.id}"))
     for source in dataset.sources:
+        record = f"source {source.id}"
         if source.publisher and source.publisher not in actor_ids:
-            raise LoadError(
-                data_dir / "sources.yaml", f"unknown publisher actor {source.publisher!r}", record=f"source {source.id}"
-            )
+            problem = f"unknown publisher actor {source.publisher!r}"
+            problems.add(LoadError(data_dir / "sources.yaml", problem, record=record))
         for cited in source.cites:
             if cited not in source_ids:
-                raise LoadError(
-                    data_dir / "sources.yaml", f"unknown cited source {cited!r}", record=f"source {source.id}"
-                )
+                problems.add(LoadError(data_dir / "sources.yaml", f"unknown cited source {cited!r}", record=record))
 
 
 class _Known:
-    """The ids a claim may refer to."""
+    """The ids a claim may refer to (with those of records already reported as wrong)."""
 
-    def __init__(self, dataset: Dataset):
-        self.actors = {a.id for a in dataset.actors}
-        self.sources = {s.id for s in dataset.sources}
-        self.metrics = {c.id for c in dataset.vocabulary.metrics}
-        self.instruments = {c.id for c in dataset.vocabulary.instruments}
-        self.claims = {c.id for _, c in dataset.claims()}
+    def __init__(self, dataset: Dataset, invalid: set[str]):
+        self.actors = {a.id for a in dataset.actors} | invalid
+        self.sources = {s.id for s in dataset.sources} | invalid
+        self.metrics = {c.id for c in dataset.vocabulary.metrics} | invalid
+        self.instruments = {c.id for c in dataset.vocabulary.instruments} | invalid
+        self.claims = {c.id for _, c in dataset.claims()} | invalid
 
 
-def _check_claims(dataset: Dataset, claims_files: list[tuple[_Document, ClaimsFile]], allow_drafts: bool) -> None:
+def _check_claims(
+    dataset: Dataset,
+    claims_files: list[tuple[_Document, ClaimsFile]],
+    allow_drafts: bool,
+    problems: _Problems,
+    invalid: set[str],
+) -> None:
     """Every quote at its offsets, every reference resolved, every id unique."""
-    known = _Known(dataset)
+    known = _Known(dataset, invalid)
     seen: set[str] = set()
     for document, claims_file in claims_files:
         if claims_file.source not in known.sources:
-            raise LoadError(document.path, f"unknown source {claims_file.source!r}", document.line_of(["source"]))
-        text = dataset.texts.get(claims_file.source)
+            line = document.line_of(["source"])
+            problems.add(LoadError(document.path, f"unknown source {claims_file.source!r}", line))
+            continue
+        text: str | None = dataset.texts.get(claims_file.source)
+        if text is None and {claims_file.source, f"{claims_file.source}:"} & invalid:
+            text = ""  # its source or text is wrong, as reported: no span is checked against it
         for index, claim in enumerate(claims_file.claims):
-            problems = _claim_problems(claim, claims_file.source, text, known, seen, allow_drafts)
-            for problem, field in problems:
+            for problem, field in _claim_problems(claim, claims_file.source, text, known, seen, allow_drafts):
                 location: list[int | str] = ["claims", index, *(field.split(".") if field else [])]
-                raise LoadError(document.path, problem, document.line_of(location), f"claim {claim.id}")
+                problems.add(LoadError(document.path, problem, document.line_of(location), f"claim {claim.id}"))
             seen.add(claim.id)
 
 
@@ -259,7 +476,7 @@ def _claim_problems(
     if isinstance(claim.evidence, Span):
         if text is None:
             yield f"has a character span but source {source!r} ships no text", "evidence"
-        else:
+        elif text:
             yield from _span_problems(claim, claim.evidence, text)
     for actor in claim.subjects:
         if actor not in known.actors:
