@@ -19,11 +19,10 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from kg.build import build
 from kg.cli import app
 from kg.figures import figures
 from kg.flows import Actor, Flow, flows, funding_graph
-from kg.load import load_dataset
+from kg.rebuild import rebuild
 from kg.store import open_store
 from kg.trace import evidence
 from kg.viz import build_page, context_segments, draw, json_for_html, render, write_page
@@ -300,7 +299,7 @@ claims:
     (mini_copy / "claims" / "mini.yaml").write_text(claims, encoding="utf-8")
     (mini_copy / "claims" / "example-report.yaml").unlink()
     build_dir = tmp_path / "hostile-build"
-    build(load_dataset(mini_copy), build_dir)
+    rebuild(mini_copy, build_dir)
     return build_dir
 
 
