@@ -16,7 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from benchmarks.corpus import generate
-from kg.buildfolder import KEEP, MARKER, BuildFolderError, check_ours, current
+from kg.buildfolder import KEEP, MARKER, check_ours, current
 from kg.cli import app
 from kg.rebuild import rebuild
 from kg.store import open_store, select
