@@ -327,27 +327,26 @@ def _add_evidence(
 FINDINGS_GRAPH = "findings"  # named graph of the check results (graph/findings); no source may take the id
 
 
-def finding_quads(findings: Iterable[Any], claim_iris: dict[str, str]) -> list[Quad]:
-    """Check results (kg.check.Finding) as nodes linked to the claims they concern.
+def finding_node(finding: Any, claim_iris: dict[str, str]) -> tuple[str, list[Quad]]:
+    """One check result (kg.check.Finding) as a node linked to the claims it concerns: its IRI and quads.
 
     A finding ``kg:concerns`` every claim it is about and ``prov:wasDerivedFrom`` the claims
-    its recomputation used; ``claim_iris`` maps claim ids to IRIs.
+    its recomputation used; ``claim_iris`` maps claim ids to IRIs. The node's IRI is a digest of
+    everything the finding says, so an unchanged finding keeps its node from build to build.
     """
-    graph = NamedNode(graph_iri(FINDINGS_GRAPH))
-    quads: list[Quad] = []
-    out = _Quads(graph, quads)
-    for finding in findings:
-        digest = hashlib.sha256(f"{finding.check}|{finding.message}".encode()).hexdigest()[:16]
-        node = NamedNode(f"{PREFIXES['finding']}{finding.check}-{digest}")
-        out.add(node, RDF_TYPE, kg("Finding"))
-        out.add(node, kg("check"), Literal(finding.check))
-        out.add(node, kg("findingStatus"), kg(finding.status.capitalize()))
-        out.add(node, kg("message"), Literal(finding.message))
-        out.add(node, kg("verdict"), Literal(finding.verdict) if finding.verdict else None)
-        for claim in finding.claims:
-            if claim in claim_iris:
-                out.add(node, kg("concerns"), NamedNode(claim_iris[claim]))
-        for claim in finding.inputs:
-            if claim in claim_iris:
-                out.add(node, _ns("prov", "wasDerivedFrom"), NamedNode(claim_iris[claim]))
-    return sorted(set(quads), key=str)
+    concerns = sorted(claim_iris[c] for c in finding.claims if c in claim_iris)
+    inputs = sorted(claim_iris[c] for c in finding.inputs if c in claim_iris)
+    said = [finding.check, finding.status, finding.message, finding.verdict or "", *concerns, "|", *inputs]
+    digest = hashlib.sha256("\x1f".join(said).encode()).hexdigest()[:20]
+    node = NamedNode(f"{PREFIXES['finding']}{finding.check}-{digest}")
+    out = _Quads(NamedNode(graph_iri(FINDINGS_GRAPH)), [])
+    out.add(node, RDF_TYPE, kg("Finding"))
+    out.add(node, kg("check"), Literal(finding.check))
+    out.add(node, kg("findingStatus"), kg(finding.status.capitalize()))
+    out.add(node, kg("message"), Literal(finding.message))
+    out.add(node, kg("verdict"), Literal(finding.verdict) if finding.verdict else None)
+    for claim in concerns:
+        out.add(node, kg("concerns"), NamedNode(claim))
+    for claim in inputs:
+        out.add(node, _ns("prov", "wasDerivedFrom"), NamedNode(claim))
+    return node.value, out.quads

@@ -20,16 +20,18 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from pyoxigraph import Literal, NamedNode, Store
+from pyoxigraph import NamedNode, Store
 
 from kg import arithmetic
+from kg.figures import Figure, read_figures
 from kg.store import compact_term, select
+from kg.terms import source_iri
 
 ABOUT_TOLERANCE = Decimal("0.05")  # 约 / 几乎: 5 % either way (below only, for 几乎)
 HUNDRED = Decimal(100)
@@ -52,86 +54,20 @@ class Finding:
         plain = {"check": self.check, "status": self.status, "claims": list(self.claims), "message": self.message}
         return plain | ({"verdict": self.verdict} if self.verdict else {})
 
+    def as_json(self) -> dict[str, Any]:
+        """Everything, for the build's findings.json (as_dict is what `kg check --format json` shows)."""
+        return self.as_dict() | ({"inputs": list(self.inputs)} if self.inputs else {})
 
-# ---------------------------------------------------------------------------------------------
-# Figures as the checks need them
-
-
-@dataclass(frozen=True)
-class Figure:
-    id: str
-    value: Decimal
-    unit: str
-    text: str
-    hedge: str  # the hedge's notation: none, about, nearly, more-than, at-least, up-to, range
-    low: Decimal | None
-    high: Decimal | None
-    metric: str | None
-    period: str | None
-    subjects: tuple[str, ...]
-    formula: str | None
-    share_of: str | None
-    quote: str | None
-    period_start: str | None = None  # ISO dates; None where open or not stated
-    period_end: str | None = None
-    status: str = "reviewed"
-    source: str | None = None
-
-
-_FIGURES = """
-SELECT ?id ?value ?unit ?text ?hedge ?min ?max ?metric ?period ?periodStart ?periodEnd ?formula ?whole ?quote
-       ?status ?source (GROUP_CONCAT(DISTINCT ?subject; separator=" ") AS ?subjects) WHERE {
-  ?claim a kg:Claim ; dcterms:identifier ?id ; kg:quantity ?q ; kg:status/skos:notation ?status ;
-         dcterms:source/dcterms:identifier ?source .
-  ?q schema:value ?value ; kg:unitCode ?unit ; kg:asWritten ?text ; kg:hedge/skos:notation ?hedge .
-  OPTIONAL { ?claim kg:quantity/schema:minValue ?min } OPTIONAL { ?claim kg:quantity/schema:maxValue ?max }
-  OPTIONAL { ?claim kg:metric/dcterms:identifier ?metric }
-  # not nested: Oxigraph evaluates a nested OPTIONAL over the whole graph before joining it
-  OPTIONAL { ?claim kg:period/rdfs:label ?period }
-  OPTIONAL { ?claim kg:period/kg:startDate ?periodStart } OPTIONAL { ?claim kg:period/kg:endDate ?periodEnd }
-  OPTIONAL { ?claim kg:formula ?formula }
-  OPTIONAL { ?claim kg:shareOf/dcterms:identifier ?whole }
-  OPTIONAL { ?claim kg:evidence/oa:hasSelector/oa:exact ?quote }
-  OPTIONAL { ?claim kg:subject/dcterms:identifier ?subject }
-} GROUP BY ?id ?value ?unit ?text ?hedge ?min ?max ?metric ?period ?periodStart ?periodEnd ?formula ?whole ?quote
-         ?status ?source
-"""
-
-
-_CLAIM_BY_ID = "SELECT ?claim ?id WHERE { ?claim dcterms:identifier ?id ; a kg:Claim }"
-
-
-def read_figures(store: Store, ids: Iterable[str] | None = None) -> dict[str, Figure]:
-    """Every figure of the graph by claim id, or only those of ``ids`` (each looked up by a bound id)."""
-    if ids is None:
-        rows: Iterable[dict[str, Any]] = select(store, _FIGURES)
-    else:
-        # by the claim's IRI, so that every OPTIONAL starts from a constant: bound by its id only,
-        # Oxigraph evaluated each OPTIONAL over the whole graph (1 s a claim at 10,000 claims)
-        iris = [row["claim"] for claim in ids for row in select(store, _CLAIM_BY_ID, {"id": Literal(claim)})]
-        rows = (row for iri in iris for row in select(store, _FIGURES, {"claim": NamedNode(iri)}))
-    return {
-        row["id"]: Figure(
-            id=row["id"],
-            value=row["value"],
-            unit=row["unit"],
-            text=row["text"],
-            hedge=row["hedge"],
-            low=row["min"],
-            high=row["max"],
-            metric=row["metric"],
-            period=row["period"],
-            subjects=tuple(sorted((row["subjects"] or "").split())),
-            formula=row["formula"],
-            share_of=row["whole"],
-            quote=row["quote"],
-            period_start=row["periodStart"],
-            period_end=row["periodEnd"],
-            status=row["status"],
-            source=row["source"],
+    @classmethod
+    def from_json(cls, plain: dict[str, Any]) -> Finding:
+        return cls(
+            plain["check"],
+            plain["status"],
+            tuple(plain["claims"]),
+            plain["message"],
+            tuple(plain.get("inputs", ())),
+            plain.get("verdict"),
         )
-        for row in rows
-    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -184,7 +120,7 @@ def agrees(figure: Figure, recomputed: Decimal) -> tuple[bool, str]:
     return low <= recomputed <= high, f"{_fmt(low)} to {_fmt(high)} (the rounding of {figure.text})"
 
 
-def check_arithmetic(figures: dict[str, Figure]) -> Iterator[Finding]:
+def check_arithmetic(figures: Mapping[str, Figure]) -> Iterator[Finding]:
     """Recompute every figure that has a formula from the figures it names."""
     for figure in figures.values():
         if figure.formula is None:
@@ -210,7 +146,7 @@ def check_arithmetic(figures: dict[str, Figure]) -> Iterator[Finding]:
         yield Finding("arithmetic", "pass" if ok else "warn", (figure.id, *inputs), message, tuple(inputs))
 
 
-def check_comparisons_without_base(figures: dict[str, Figure]) -> Iterator[Finding]:
+def check_comparisons_without_base(figures: Mapping[str, Figure]) -> Iterator[Finding]:
     """Multiples and fractions of a text that have no formula: the text gives no figure to recompute them from."""
     for figure in figures.values():
         quoted = figure.quote is not None  # a figure of a shipped text, not of a report we only locate
@@ -223,7 +159,7 @@ def check_comparisons_without_base(figures: dict[str, Figure]) -> Iterator[Findi
             )
 
 
-def check_shares(figures: dict[str, Figure]) -> Iterator[Finding]:
+def check_shares(figures: Mapping[str, Figure]) -> Iterator[Finding]:
     """Shares of one whole (per period) add up to at most 100 %."""
     groups: dict[tuple[str, str | None], list[Figure]] = defaultdict(list)
     for figure in figures.values():
@@ -257,44 +193,57 @@ def _interval(figure: Figure) -> tuple[Decimal, Decimal]:
     return low, high
 
 
-def check_conflicts(figures: dict[str, Figure]) -> Iterator[Finding]:
-    """Figures of one subject, metric, period and unit whose values cannot both be true."""
+def check_conflicts(figures: Mapping[str, Figure]) -> Iterator[Finding]:
+    """Figures of one subject, metric, period and unit whose values cannot all be true.
+
+    Linear in the figures: each group is sorted by the low end of the values its figures allow,
+    and a sweep joins overlapping intervals into clusters; a group of two or more clusters is one
+    finding (comparing every pair would be quadratic: 1,000 figures of one key, half a million).
+    """
     groups: dict[tuple[Any, ...], list[Figure]] = defaultdict(list)
     for figure in figures.values():
-        if figure.metric:
+        if figure.metric and figure.rank != "deprecated":
             groups[(figure.subjects, figure.metric, figure.period, figure.unit)].append(figure)
     for (subjects, metric, period, _), same in sorted(groups.items(), key=lambda item: str(item[0])):
-        for index, first in enumerate(same):
-            for second in same[index + 1 :]:
-                (low1, high1), (low2, high2) = _interval(first), _interval(second)
-                if high1 < low2 or high2 < low1:
-                    yield Finding(
-                        "conflict",
-                        "warn",
-                        (first.id, second.id),
-                        f"{' & '.join(subjects)}, {metric}, {period or 'no period'}: {first.text} «{first.quote}»"
-                        f" vs {second.text} «{second.quote}»",
-                    )
+        clusters = _clusters(same)
+        if len(clusters) < 2:
+            continue
+        where = f"{' & '.join(subjects)}, {metric}, {period or 'no period'}"
+        shown = " vs ".join(_cluster_text(cluster) for cluster in clusters[:CLUSTERS_SHOWN])
+        more = f" (and {len(clusters) - CLUSTERS_SHOWN} more values)" if len(clusters) > CLUSTERS_SHOWN else ""
+        claims = tuple(f.id for cluster in clusters for f in cluster)
+        yield Finding("conflict", "warn", claims, f"{where}: {shown}{more}")
+
+
+CLUSTERS_SHOWN = 4
+
+
+def _clusters(figures: list[Figure]) -> list[list[Figure]]:
+    """Figures joined where the values they allow overlap (transitively), lowest first."""
+    ordered = sorted(((_interval(f), f) for f in figures), key=lambda item: (item[0][0], item[1].id))
+    clusters: list[list[Figure]] = []
+    reach = Decimal("-Infinity")
+    for (low, high), figure in ordered:
+        if clusters and low <= reach:
+            clusters[-1].append(figure)
+            reach = max(reach, high)
+        else:
+            clusters.append([figure])
+            reach = high
+    return clusters
+
+
+def _cluster_text(cluster: list[Figure]) -> str:
+    first = cluster[0]
+    others = f" (+{len(cluster) - 1} more like it)" if len(cluster) > 1 else ""
+    source = f" [{first.source}]" if first.source else ""
+    return f"{first.text} «{first.quote}»{source}{others}" if first.quote else f"{first.text}{source}{others}"
 
 
 # ---------------------------------------------------------------------------------------------
 # Fidelity: the article's figures against the figures of the reports they rest on
 
 VERDICTS = ("agrees", "rounded", "differs in value", "differs in period", "unconfirmed upstream", "differs in measure")
-
-_UPSTREAM_LINKS = """
-SELECT ?claim ?upstream ?how WHERE {
-  ?c dcterms:identifier ?claim ; kg:upstream ?link .
-  ?link kg:upstreamClaim/dcterms:identifier ?upstream ; kg:derivation/skos:notation ?how .
-} ORDER BY ?claim ?upstream
-"""
-
-_ATTRIBUTED_FIGURES = """
-SELECT DISTINCT ?claim ?text WHERE {
-  ?c dcterms:identifier ?claim ; kg:attributedTo ?cited ; kg:quantity/kg:asWritten ?text .
-  FILTER NOT EXISTS { ?c kg:upstream ?link }
-} ORDER BY ?claim
-"""
 
 
 @dataclass(frozen=True)
@@ -340,37 +289,49 @@ def verdict(article: Figure, upstream: Figure, how: str) -> Verdict:
     return Verdict(article.id, upstream.id, how, outcome, side_by_side)
 
 
-def upstream_verdicts(store: Store, claim: str | None = None) -> list[Verdict]:
-    """The verdict on every linked pair (or on the links of one claim)."""
-    # one claim's links are looked up by its id (reading every link took 2 s at 100,000 claims)
-    links = list(select(store, _UPSTREAM_LINKS, {"claim": Literal(claim)} if claim is not None else None))
-    figures = read_figures(store, {link[k] for link in links for k in ("claim", "upstream")})
-    return [
-        verdict(figures[link["claim"]], figures[link["upstream"]], link["how"])
-        for link in links
-        if link["claim"] in figures and link["upstream"] in figures
-    ]
+def upstream_verdicts(store: Store, claim: str) -> list[Verdict]:
+    """The verdicts on the links of one claim to the figures it rests on, read from the store (for trace)."""
+    figures = read_figures(store, [claim])
+    if claim not in figures:
+        return []
+    figures |= read_figures(store, [upstream for upstream, _ in figures[claim].upstream])
+    return list(_verdicts(figures, [figures[claim]]))
 
 
-def check_fidelity(store: Store) -> Iterator[Finding]:
-    """One item per article figure and the upstream figure it rests on; then attributed figures nothing backs."""
-    for item in upstream_verdicts(store):
+def _verdicts(figures: Mapping[str, Figure], linked: Iterable[Figure]) -> Iterator[Verdict]:
+    for figure in linked:
+        for upstream, how in figure.upstream:
+            if upstream in figures:
+                yield verdict(figure, figures[upstream], how)
+
+
+def check_fidelity(figures: Mapping[str, Figure]) -> Iterator[Finding]:
+    """One item per figure and the upstream figure it rests on; then attributed figures nothing backs."""
+    ordered = sorted(figures.values(), key=lambda f: f.id)
+    for item in _verdicts(figures, ordered):
         status = "pass" if item.verdict in ("agrees", "rounded") else "warn"
         yield Finding(
             "fidelity",
             status,
             (item.claim, item.upstream),
-            f"{item.verdict}: {item.message}",
+            f"{item.verdict}: {item.message}{_in(figures[item.claim])}",
             (item.upstream,),
             item.verdict,
         )
-    for row in select(store, _ATTRIBUTED_FIGURES):
-        yield Finding(
-            "fidelity",
-            "warn",
-            (row["claim"],),
-            f"{row['text']}: the article names a source for it, but no figure of that source backs it here",
-        )
+    for figure in ordered:
+        if figure.attributed_to and not figure.upstream:
+            yield Finding(
+                "fidelity",
+                "warn",
+                (figure.id,),
+                f"{figure.text}{_in(figure)}: its source names a source for it, but no figure of that source backs it"
+                " here",
+            )
+
+
+def _in(figure: Figure) -> str:
+    """Where a figure comes from, for messages that must name the source in a corpus."""
+    return f" (in {figure.source})" if figure.source else ""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -384,7 +345,7 @@ SELECT ?id ?text ?sha256 WHERE {
 
 _SPANS = """
 SELECT ?id ?source ?start ?end ?exact ?figureStart ?figureEnd ?written WHERE {
-  ?claim dcterms:identifier ?id ; kg:evidence ?evidence .
+  ?claim dcterms:source ?from ; dcterms:identifier ?id ; kg:evidence ?evidence .
   ?evidence oa:hasSource/dcterms:identifier ?source ; oa:hasSelector ?position, ?quote .
   ?position oa:start ?start ; oa:end ?end . ?quote oa:exact ?exact .
   OPTIONAL { ?claim kg:quantity ?q . ?q kg:start ?figureStart ; kg:end ?figureEnd ; kg:asWritten ?written }
@@ -392,8 +353,8 @@ SELECT ?id ?source ?start ?end ?exact ?figureStart ?figureEnd ?written WHERE {
 """
 
 
-def check_sources(store: Store, data_dir: Path | None = None) -> Iterator[Finding]:
-    """Each shipped text hashes to its sha256, in the graph and, given the data folder, on disk."""
+def check_sources(store: Store) -> Iterator[Finding]:
+    """Each shipped text hashes to the sha256 recorded beside it in the graph."""
     for row in select(store, _SOURCES):
         if row["text"] is None:
             continue
@@ -405,34 +366,75 @@ def check_sources(store: Store, data_dir: Path | None = None) -> Iterator[Findin
         yield Finding("sha256", "pass" if ok else "fail", (), message)
 
 
-def check_spans(store: Store) -> Iterator[Finding]:
-    """Every quote is the text at its offsets, and every figure lies inside its quote."""
-    texts = {row["id"]: row["text"] for row in select(store, _SOURCES) if row["text"] is not None}
-    bad = []
-    count = 0
-    for row in select(store, _SPANS):
-        count += 1
-        text = texts.get(row["source"])
-        if text is None:
-            bad.append(Finding("span", "fail", (row["id"],), f"{row['id']}: source {row['source']} ships no text"))
-            continue
-        found = text[row["start"] : row["end"]]
-        if found != row["exact"]:
-            bad.append(
-                Finding(
-                    "span",
-                    "fail",
-                    (row["id"],),
-                    f"{row['id']}: [{row['start']}, {row['end']}) holds «{found}», not the quote «{row['exact']}»",
-                )
-            )
-        elif row["figureStart"] is not None and text[row["figureStart"] : row["figureEnd"]] != row["written"]:
-            bad.append(
-                Finding("span", "fail", (row["id"],), f"{row['id']}: the figure {row['written']} is not at its offsets")
-            )
-    yield from bad
-    if not bad:
-        yield Finding("span", "pass", (), f"all {count} quotes equal the text at their offsets")
+def source_texts(store: Store) -> dict[str, str]:
+    """Every shipped text of the graph by source id."""
+    return {row["id"]: row["text"] for row in select(store, _SOURCES) if row["text"] is not None}
+
+
+@dataclass
+class GraphCheck:
+    """What the integrity checks found in one source's graph: its quotes counted, its problems."""
+
+    quotes: int
+    problems: list[Finding]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"quotes": self.quotes, "problems": [f.as_json() for f in self.problems]}
+
+    @classmethod
+    def from_json(cls, plain: dict[str, Any]) -> GraphCheck:
+        return cls(plain["quotes"], [Finding.from_json(f) for f in plain["problems"]])
+
+
+def check_graph(store: Store, source: str, texts: Mapping[str, str]) -> GraphCheck:
+    """The spans and references of one source's claims (its named graph)."""
+    bound = {"from": NamedNode(source_iri(source))}
+    spans = list(select(store, _SPANS, bound))
+    problems = [problem for row in spans if (problem := _span_problem(row, texts)) is not None]
+    problems += [
+        Finding(
+            "reference",
+            "fail",
+            (row["id"],),
+            f"{row['id']}: {_short(row['property'])} → {row['target']} does not exist",
+        )
+        for row in select(store, _DANGLING, bound)
+    ]
+    problems += [
+        Finding("reference", "fail", (row["id"],), f"{row['id']}: upstream claim {row['target']} does not exist")
+        for row in select(store, _DANGLING_UPSTREAM, bound)
+    ]
+    return GraphCheck(len(spans), problems)
+
+
+def _span_problem(row: dict[str, Any], texts: Mapping[str, str]) -> Finding | None:
+    text = texts.get(row["source"])
+    if text is None:
+        return Finding("span", "fail", (row["id"],), f"{row['id']}: source {row['source']} ships no text")
+    found = text[row["start"] : row["end"]]
+    if found != row["exact"]:
+        return Finding(
+            "span",
+            "fail",
+            (row["id"],),
+            f"{row['id']}: [{row['start']}, {row['end']}) holds «{found}», not the quote «{row['exact']}»",
+        )
+    if row["figureStart"] is not None and text[row["figureStart"] : row["figureEnd"]] != row["written"]:
+        return Finding("span", "fail", (row["id"],), f"{row['id']}: the figure {row['written']} is not at its offsets")
+    return None
+
+
+def integrity(graphs: Iterable[GraphCheck]) -> list[Finding]:
+    """The span and reference findings of every graph together, or one pass for each."""
+    graphs = list(graphs)
+    problems = [problem for graph in graphs for problem in graph.problems]
+    spans = [p for p in problems if p.check == "span"] or [
+        Finding("span", "pass", (), f"all {sum(g.quotes for g in graphs)} quotes equal the text at their offsets")
+    ]
+    references = [p for p in problems if p.check == "reference"] or [
+        Finding("reference", "pass", (), "every actor, source, concept and claim a claim names exists")
+    ]
+    return spans + references
 
 
 _DANGLING = """
@@ -441,35 +443,16 @@ SELECT ?id ?property ?target WHERE {
     (kg:subject kg:Actor) (kg:funder kg:Actor) (kg:recipient kg:Actor) (kg:attributedTo kg:Source)
     (dcterms:source kg:Source) (kg:relatesTo kg:Claim) (kg:metric skos:Concept) (kg:instrument skos:Concept)
   }
-  ?claim a kg:Claim ; dcterms:identifier ?id ; ?property ?target .
+  ?claim dcterms:source ?from ; a kg:Claim ; dcterms:identifier ?id ; ?property ?target .
   FILTER NOT EXISTS { ?target a ?class }
 }
 """
 _DANGLING_UPSTREAM = """
 SELECT ?id ?target WHERE {
-  ?claim dcterms:identifier ?id ; kg:upstream/kg:upstreamClaim ?target . FILTER NOT EXISTS { ?target a kg:Claim }
+  ?claim dcterms:source ?from ; dcterms:identifier ?id ; kg:upstream/kg:upstreamClaim ?target .
+  FILTER NOT EXISTS { ?target a kg:Claim }
 }
 """
-
-
-def check_references(store: Store) -> Iterator[Finding]:
-    """Claims point only at actors, sources, concepts and claims that exist in the graph."""
-    bad = [
-        Finding(
-            "reference",
-            "fail",
-            (row["id"],),
-            f"{row['id']}: {_short(row['property'])} → {row['target']} does not exist",
-        )
-        for row in select(store, _DANGLING)
-    ]
-    bad += [
-        Finding("reference", "fail", (row["id"],), f"{row['id']}: upstream claim {row['target']} does not exist")
-        for row in select(store, _DANGLING_UPSTREAM)
-    ]
-    yield from bad
-    if not bad:
-        yield Finding("reference", "pass", (), "every actor, source, concept and claim a claim names exists")
 
 
 def check_shapes(build_dir: Path) -> Iterator[Finding]:
@@ -506,24 +489,41 @@ def check_shapes(build_dir: Path) -> Iterator[Finding]:
 # ---------------------------------------------------------------------------------------------
 
 
-def run_checks(store: Store, build_dir: Path | None = None, *, shacl: bool = True) -> list[Finding]:
-    """Every check over the graph; SHACL needs the build folder (it reads graph.trig with rdflib)."""
-    figures = read_figures(store)
-    findings: list[Finding] = []
-    if shacl and build_dir is not None:
-        findings += check_shapes(build_dir)
-    findings += check_sources(store)
-    findings += check_spans(store)
-    findings += check_references(store)
-    findings += check_arithmetic(figures)
-    findings += check_comparisons_without_base(figures)
-    findings += check_shares(figures)
+def analyse(figures: Mapping[str, Figure]) -> list[Finding]:
+    """What the figures say together: arithmetic, shares, conflicts, fidelity to the reports they rest on."""
+    findings = [*check_arithmetic(figures), *check_comparisons_without_base(figures), *check_shares(figures)]
     conflicts = list(check_conflicts(figures))
     findings += conflicts or [
         Finding("conflict", "pass", (), "no two figures of one subject, metric and period disagree")
     ]
-    findings += check_fidelity(store)
-    return findings
+    return findings + list(check_fidelity(figures))
+
+
+_CLAIM_SOURCES = "SELECT DISTINCT ?id WHERE { ?claim a kg:Claim ; dcterms:source/dcterms:identifier ?id }"
+
+
+def run_checks(store: Store, build_dir: Path | None = None, *, shacl: bool = True) -> list[Finding]:
+    """Every check over the graph as the store holds it now; SHACL needs the build folder."""
+    findings: list[Finding] = []
+    if shacl and build_dir is not None:
+        findings += check_shapes(build_dir)
+    findings += check_sources(store)
+    texts = source_texts(store)
+    findings += integrity(check_graph(store, row["id"], texts) for row in select(store, _CLAIM_SOURCES))
+    return findings + analyse(read_figures(store))
+
+
+def recorded_findings(build_dir: Path) -> list[Finding]:
+    """What the checks found when the current build was made (its findings.json)."""
+    import json
+
+    from kg.buildfolder import current
+
+    generation = current(build_dir)
+    if generation is None:
+        return []
+    plain = json.loads((generation / "findings.json").read_text(encoding="utf-8"))
+    return [Finding.from_json(f) for f in plain]
 
 
 def claim_iris(store: Store) -> dict[str, str]:

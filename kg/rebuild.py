@@ -14,7 +14,8 @@ A generation holds::
     store/                  the Oxigraph store the commands open
     graphs/default.trig     the default graph: ontology, actors, sources and their texts, vocabulary
     graphs/<source>.trig    one file per source's named graph, byte-identical for the same input
-    findings.ttl            what the checks found (also the store's graph:findings)
+    checks/<source>.json    a source's figures as the checks read them, and its graph's integrity
+    findings.trig, .json    what the checks found (also the store's graph:findings)
     manifest.json           what it was built from: inputs with digests, claims files' indexes, graphs
     summary.json            counts, for people and scripts
 
@@ -36,15 +37,16 @@ from typing import Any
 
 from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Store, serialize
 
-from kg.build import FINDINGS_GRAPH, claim_sources, default_quads, finding_quads, source_quads
+from kg.build import FINDINGS_GRAPH, claim_sources, default_quads, finding_node, source_quads
 from kg.buildfolder import FORMAT, check_ours, current, locked, publish, staging
 from kg.inputs import CATALOGUE, Input, builder_digest, digest_of, inventory
 from kg.load import ClaimsIndex, load_dataset, paused_gc, read_claims_file
 from kg.models import Claim, Dataset
-from kg.terms import PREFIXES, graph_iri
+from kg.terms import PREFIXES, claim_iri, graph_iri
 
 DEFAULT_BUILD = Path("build")
-STORE, GRAPHS, FINDINGS, MANIFEST, SUMMARY = "store", "graphs", "findings.ttl", "manifest.json", "summary.json"
+STORE, GRAPHS, CHECKS, MANIFEST, SUMMARY = "store", "graphs", "checks", "manifest.json", "summary.json"
+FINDINGS, FINDINGS_JSON = "findings.trig", "findings.json"
 DEFAULT = "default"  # the default graph's name among the graphs; no source may take the id
 RESERVED = {DEFAULT, FINDINGS_GRAPH}
 PREFIXES_OUT = {p: iri for p, iri in PREFIXES.items() if p != "sh"}
@@ -207,33 +209,39 @@ def _make(
     before: Path | None,
     previous: Manifest | None,
 ) -> dict[str, Any]:
-    """Fill the staging folder ``made``: store, graph files, findings, manifest, summary."""
+    """Fill the staging folder ``made``: store, graph files, checks and findings, manifest, summary."""
     kept = {n for n, d in digests.items() if previous and previous.graphs.get(n, {}).get("digest") == d}
-    (made / GRAPHS).mkdir()
+    for folder in (GRAPHS, CHECKS):
+        (made / folder).mkdir()
     if before is not None:
         _snapshot_store(before / STORE, made / STORE)
+    claims = _Claims(dataset, data_dir)
     store = Store(str(made / STORE))
     try:
         if previous is not None:
             for name in set(previous.graphs) - kept:
                 store.clear_graph(DefaultGraph()) if name == DEFAULT else store.remove_graph(NamedNode(graph_iri(name)))
-        loader = _Loader(store, made)
+        loader, made_now = _Loader(store, made), []
         try:
             for name in sorted(digests):
                 if name in kept and before is not None and previous is not None:
-                    os.link(before / GRAPHS / _file(name), made / GRAPHS / _file(name))
+                    for folder, file in ((GRAPHS, _file(name)), (CHECKS, f"{name}.json")):
+                        if (before / folder / file).exists():
+                            os.link(before / folder / file, made / folder / file)
                     manifest.graphs[name] = previous.graphs[name]
                     continue
-                quads = _quads_of(name, dataset, data_dir)
+                quads = default_quads(dataset) if name == DEFAULT else claims.quads(name)
                 loader.load(quads)
                 serialize(quads, str(made / GRAPHS / _file(name)), RdfFormat.TRIG, prefixes=PREFIXES_OUT)
                 manifest.graphs[name] = {"digest": digests[name], "quads": len(quads)}
+                made_now.append(name)
         finally:
             loader.close()
+        _check_graphs(store, made, [n for n in made_now if n != DEFAULT], claims)
         if previous is None:
             # loaded in chunks, the store is many small files; compacted, reads are 3x faster
             store.optimize()
-        _record_findings(store, made)
+        _record_findings(store, made, [n for n in digests if n != DEFAULT], claims.where, before)
         store.flush()
     finally:
         del store
@@ -257,16 +265,26 @@ def _file(name: str) -> str:
     return f"{name}.trig"
 
 
-def _quads_of(name: str, dataset: Dataset, data_dir: Path) -> list[Quad]:
-    if name == DEFAULT:
-        return default_quads(dataset)
-    read = dict(zip(dataset.paths, dataset.claims_files, strict=True))
-    claims: list[Claim] = []
-    for path, index in dataset.indexes.items():
-        if index.source == name:
-            claims_file = read.get(path) or read_claims_file(data_dir / path)
-            claims += claims_file.claims
-    return source_quads(name, claims, dataset.texts.get(name), claim_sources(dataset))
+class _Claims:
+    """The claims of each source, from the files read for this build or, where a file was not, read now."""
+
+    def __init__(self, dataset: Dataset, data_dir: Path):
+        self.dataset, self.data_dir = dataset, data_dir
+        self.read = dict(zip(dataset.paths, dataset.claims_files, strict=True))
+        self.where = claim_sources(dataset)
+        self.files: dict[str, list[str]] = {}
+        for path, index in dataset.indexes.items():
+            self.files.setdefault(index.source, []).append(path)
+
+    def of(self, source: str) -> list[Claim]:
+        found: list[Claim] = []
+        for path in self.files.get(source, []):
+            claims_file = self.read.get(path) or read_claims_file(self.data_dir / path)
+            found += claims_file.claims
+        return found
+
+    def quads(self, source: str) -> list[Quad]:
+        return source_quads(source, self.of(source), self.dataset.texts.get(source), self.where)
 
 
 def _snapshot_store(source: Path, target: Path) -> None:
@@ -286,15 +304,49 @@ def _snapshot_store(source: Path, target: Path) -> None:
             shutil.copy2(entry.path, target / entry.name)
 
 
-def _record_findings(store: Store, made: Path) -> None:
-    """Run the checks on the new store and put what they found into it (graph:findings) and findings.ttl."""
-    from kg.check import claim_iris, run_checks
+def _check_graphs(store: Store, made: Path, sources: list[str], claims: _Claims) -> None:
+    """For each source graph made now: its figures as the checks read them, and the integrity of its graph."""
+    from kg.check import check_graph, source_texts
+    from kg.figures import figure_of
 
-    findings = run_checks(store, shacl=False)
-    quads = finding_quads(findings, claim_iris(store))
-    store.remove_graph(NamedNode(graph_iri(FINDINGS_GRAPH)))
-    store.extend(quads)
-    serialize([q.triple for q in quads], str(made / FINDINGS), RdfFormat.TURTLE, prefixes=PREFIXES_OUT)
+    texts = source_texts(store) if sources else {}
+    for source in sources:
+        figures = [f.as_json() for c in claims.of(source) if (f := figure_of(source, c)) is not None]
+        checked = {"figures": figures, **check_graph(store, source, texts).as_json()}
+        (made / CHECKS / f"{source}.json").write_text(json.dumps(checked, ensure_ascii=False), encoding="utf-8")
+
+
+def _record_findings(store: Store, made: Path, sources: list[str], where: dict[str, str], before: Path | None) -> None:
+    """What the checks find in the whole graph, from every source's checks file: into the store and files.
+
+    Only findings that changed since the build before are written to the store: a finding's node
+    is a digest of all it says, so a node of the build before that is not found again is removed
+    whole, and a new one added.
+    """
+    from kg.check import GraphCheck, analyse, check_sources, integrity
+    from kg.figures import Figure
+
+    figures: dict[str, Figure] = {}
+    graphs = []
+    for source in sources:
+        checked = json.loads((made / CHECKS / f"{source}.json").read_text(encoding="utf-8"))
+        figures |= {f["id"]: Figure.from_json(f) for f in checked["figures"]}
+        graphs.append(GraphCheck.from_json(checked))
+    findings = [*check_sources(store), *integrity(graphs), *analyse(figures)]
+    iris = {c: claim_iri(s, c) for c, s in where.items()}
+    nodes = [finding_node(finding, iris) for finding in findings]
+    old = set()
+    if before is not None and (before / FINDINGS_JSON).exists():
+        old = {f["node"] for f in json.loads((before / FINDINGS_JSON).read_text(encoding="utf-8"))}
+    graph = NamedNode(graph_iri(FINDINGS_GRAPH))
+    for node in old - {node for node, _ in nodes}:
+        for quad in list(store.quads_for_pattern(NamedNode(node), None, None, graph)):
+            store.remove(quad)
+    store.extend([quad for node, quads in nodes if node not in old for quad in quads])
+    everything = sorted({quad for _, quads in nodes for quad in quads}, key=str)
+    serialize(everything, str(made / FINDINGS), RdfFormat.TRIG, prefixes=PREFIXES_OUT)
+    plain = [f.as_json() | {"node": node} for f, (node, _) in zip(findings, nodes, strict=True)]
+    (made / FINDINGS_JSON).write_text(json.dumps(plain, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 class _Loader:

@@ -153,7 +153,7 @@ class JsonFinding(BaseModel):
 def test_broken_graph_is_caught(runner: CliRunner, broken_build: Path) -> None:
     data = broken_build.parent / "data"  # the data it was built from: fresh, so not built again
     result = runner.invoke(
-        app, ["check", "--no-shacl", "--format", "json", "--build", str(broken_build), "--data", str(data)]
+        app, ["check", "--full", "--no-shacl", "--format", "json", "--build", str(broken_build), "--data", str(data)]
     )
     assert result.exit_code == 1
     findings = [JsonFinding.model_validate(item) for item in json.loads(result.stdout)]
