@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict
 from pyoxigraph import Store
 from typer.testing import CliRunner
 
-from kg.check import Figure, agrees, read_figures, rounding_interval, run_checks
+from kg.check import Figure, agrees, check_shapes, read_figures, rounding_interval, run_checks
 from kg.cli import app
 from kg.rebuild import rebuild
 from kg.store import open_store
@@ -220,3 +220,16 @@ def test_evidence_is_a_span_or_a_locator(tmp_path: Path) -> None:
     del store
     findings = run_checks(open_store(mini_build), mini_build)
     assert any(f.check == "shacl" and f.status == "fail" for f in findings)
+
+
+def test_labels_in_one_language_conform(mini_copy: Path, tmp_path: Path) -> None:
+    actors = mini_copy / "actors.yaml"
+    actors.write_text(
+        actors.read_text(encoding="utf-8")
+        + "  - id: only-en\n    label: {en: Only English}\n    type: company\n"
+        + "  - id: only-zh\n    label: {zh: 只有中文}\n    type: company\n",
+        encoding="utf-8",
+    )
+    rebuild(mini_copy, tmp_path / "build")
+    findings = list(check_shapes(tmp_path / "build"))
+    assert [(f.status, f.message) for f in findings] == [("pass", "the graph conforms to shapes.ttl")]
