@@ -118,41 +118,155 @@ def build(
     )
 
 
+Sources = Annotated[
+    list[str] | None,
+    typer.Option("--source", help="Only this source id (e.g. article-zh); give it again for more.", show_default=False),
+]
+
+
 @app.command()
 def figures(
     fmt: Annotated[TableFormat, typer.Option("--format", help="table, csv or json.")] = TableFormat.table,
-    source: Annotated[
-        str | None, typer.Option("--source", help="Only the figures of this source id (e.g. article-zh).")
+    source: Sources = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write here (atomically); a CSV gets its CSVW metadata beside it.",
+            show_default=False,
+        ),
     ] = None,
     data: DataDir = DEFAULT_DATA,
     build_dir: BuildDir = Path("build"),
 ) -> None:
     """List every figure in the graph: value, unit, as written, period, kind, subject, source.
 
+    With --format csv -o FILE.csv, FILE.csv-metadata.json describes its columns in CSVW (W3C
+    CSV on the Web: names, datatypes, meanings), where CSVW tools look for it.
+
     Examples:
 
       kg figures --source article-zh
 
-      kg figures --format csv > figures.csv
+      kg figures --format csv -o figures.csv
     """
     from kg.figures import FIGURE_FIELDS
     from kg.figures import figures as list_figures
     from kg.output import to_csv, to_json, to_table
+
+    with known_errors():
+        records = list_figures(_open(build_dir, data))
+    if source:
+        _known_sources({r["source"] for r in records}, source)
+        records = [r for r in records if r["source"] in source]
+    if fmt is TableFormat.json:
+        text = to_json(records) + "\n"
+    elif fmt is TableFormat.csv:
+        text = to_csv(records, FIGURE_FIELDS)
+    else:
+        shown = ("id", "text", "value", "unit", "period", "kind", "subject", "attributed_to", "source")
+        text = to_table(records, shown, title=f"{len(records)} figures")
+    if output is None:
+        emit(text)
+        return
+    _write(output, text)
+    if fmt is TableFormat.csv:
+        from kg.export import csvw_metadata
+        from kg.output import to_json
+
+        metadata = output.with_name(output.name + "-metadata.json")
+        _write(metadata, to_json(csvw_metadata(output.name, FIGURE_FIELDS)) + "\n")
+        typer.echo(f"wrote {len(records)} figures to {output}, described in CSVW by {metadata}", err=True)
+
+
+def _open(build_dir: Path, data: Path) -> Any:
     from kg.store import open_store
 
     with known_errors():
-        records = list_figures(open_store(build_dir, data))
-    if source is not None:
-        records = [r for r in records if r["source"] == source]
-        if not records:
-            fail(f"no figures from a source {source!r}")
-    if fmt is TableFormat.json:
-        emit(to_json(records))
-    elif fmt is TableFormat.csv:
-        emit(to_csv(records, FIGURE_FIELDS))
-    else:
-        shown = ("id", "text", "value", "unit", "period", "kind", "subject", "attributed_to")
-        emit(to_table(records, shown, title=f"{len(records)} figures"))
+        return open_store(build_dir, data)
+
+
+def _known_sources(known: set[str], wanted: list[str]) -> None:
+    """Refuse a --source no figure comes from, naming those that exist."""
+    unknown = [s for s in wanted if s not in known]
+    if unknown:
+        fail(f"no source {unknown[0]!r} in the graph; the sources are {', '.join(sorted(known))}")
+
+
+def _write(path: Path, text: str) -> None:
+    from kg.output import write_atomic
+
+    if path.is_dir():
+        fail(f"{path} is a folder: give a file name")
+    try:
+        write_atomic(path, text)
+    except OSError as err:
+        fail(f"cannot write {path}: {err.strerror or err}")
+
+
+class ExportFormat(StrEnum):
+    turtle = "turtle"
+    ntriples = "ntriples"
+    nquads = "nquads"
+    trig = "trig"
+    jsonld = "jsonld"
+
+
+@app.command()
+def export(
+    fmt: Annotated[ExportFormat, typer.Option("--format", help="turtle, ntriples, nquads, trig or jsonld.")] = (
+        ExportFormat.trig
+    ),
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here (atomically), not to stdout.", show_default=False)
+    ] = None,
+    source: Sources = None,
+    findings: Annotated[bool, typer.Option("--findings/--no-findings", help="With what the checks found.")] = True,
+    data: DataDir = DEFAULT_DATA,
+    build_dir: BuildDir = Path("build"),
+) -> None:
+    """Write the whole graph, or some sources' graphs, in one file.
+
+    Turtle and N-Triples hold every graph's triples as one graph; N-Quads, TriG and JSON-LD keep
+    the named graphs (one per source). JSON-LD is compacted with the project's @context
+    (ontology/context.jsonld, inside the file too, so nothing is fetched to read it). With
+    --source, the default graph (actors, sources, vocabulary) and those sources' graphs.
+
+    Examples:
+
+      kg export --format turtle -o graph.ttl
+
+      kg export --format jsonld --source article-zh -o article-zh.jsonld
+    """
+    import io
+
+    from kg.export import ExportError, graphs
+    from kg.export import export as write_graphs
+
+    store = _open(build_dir, data)
+    try:
+        chosen = graphs(store, source or (), findings=findings)
+    except ExportError as err:
+        fail(str(err))
+    buffer = io.BytesIO()
+    count = write_graphs(store, buffer, fmt.value, chosen)
+    if output is None:
+        try:
+            sys.stdout.buffer.write(buffer.getvalue())
+            sys.stdout.flush()
+        except BrokenPipeError:
+            raise PipeClosed from None
+        return
+    if output.is_dir():
+        fail(f"{output} is a folder: give a file name")
+    from kg.output import write_atomic
+
+    try:
+        write_atomic(output, buffer.getvalue())
+    except OSError as err:
+        fail(f"cannot write {output}: {err.strerror or err}")
+    typer.echo(f"wrote {count} quads of {len(chosen)} graphs to {output}", err=True)
 
 
 class QueryFormat(StrEnum):
