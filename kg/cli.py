@@ -84,9 +84,29 @@ class PipeClosed(Exception):
 
 
 def emit(text: str) -> None:
+    write_out((text if text.endswith("\n") else text + "\n").encode("utf-8"))
+
+
+def write_out(data: bytes) -> None:
+    """Write to standard output, raising PipeClosed where the reader went away.
+
+    Straight to the file descriptor, a piece at a time: through Python's buffered stream, a large
+    write to a pipe whose reader had closed ended without an error here, and the command went on.
+    """
+    import io
+    import os
+
     try:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
         sys.stdout.flush()
+        try:
+            descriptor = sys.stdout.fileno()
+        except (io.UnsupportedOperation, AttributeError):  # a stream in memory, as in tests
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+            return
+        view = memoryview(data)
+        while view:
+            view = view[os.write(descriptor, view[: 1 << 16]) :]
     except BrokenPipeError:
         # not an OSError any more, so that no handler on the way mistakes it for a failed write
         raise PipeClosed from None
@@ -252,11 +272,7 @@ def export(
     buffer = io.BytesIO()
     count = write_graphs(store, buffer, fmt.value, chosen)
     if output is None:
-        try:
-            sys.stdout.buffer.write(buffer.getvalue())
-            sys.stdout.flush()
-        except BrokenPipeError:
-            raise PipeClosed from None
+        write_out(buffer.getvalue())
         return
     if output.is_dir():
         fail(f"{output} is a folder: give a file name")

@@ -391,7 +391,7 @@ class Claim(Record):
     #: The figure recomputed from others, e.g. "{us-investment} / {cn-investment}";
     #: check.py compares it with this claim's value within the hedge's tolerance.
     formula: str | None = None
-    share_of: str | None = None  # the whole this figure is a share of; shares of one whole sum to ≤ 100 %
+    share_of: Slug | None = None  # the whole this figure is a share of; shares of one whole sum to ≤ 100 %
     derived_from: tuple[Upstream, ...] = ()
     status: Literal["reviewed", "draft", "unconfirmed"] = "reviewed"
     rank: Rank = "normal"

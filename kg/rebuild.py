@@ -38,7 +38,7 @@ from typing import Any
 from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Store, serialize
 
 from kg.build import FINDINGS_GRAPH, claim_sources, default_quads, finding_node, source_quads
-from kg.buildfolder import FORMAT, check_ours, current, locked, publish, staging
+from kg.buildfolder import FORMAT, BuildFolderError, check_ours, current, locked, publish, staging
 from kg.inputs import CATALOGUE, Input, builder_digest, digest_of, inventory
 from kg.load import ClaimsIndex, load_dataset, paused_gc, read_claims_file
 from kg.models import Claim, Dataset
@@ -129,6 +129,16 @@ def rebuild(
     """
     data_dir = Path(data_dir).resolve()
     check_ours(build_dir)
+    try:
+        return _rebuild(data_dir, Path(build_dir), allow_drafts, full, say)
+    except OSError as err:  # a full or read-only disk: one line; the build before stays current
+        where = f" ({err.filename})" if err.filename else ""
+        raise BuildFolderError(f"{build_dir}: cannot write the build: {err.strerror or err}{where}") from None
+
+
+def _rebuild(
+    data_dir: Path, build_dir: Path, allow_drafts: bool, full: bool, say: Callable[[str], None] | None
+) -> BuildSummary:
     with locked(build_dir, say=say), paused_gc():
         before = current(build_dir)
         previous = Manifest.read(before) if before is not None else None
