@@ -9,6 +9,13 @@ stopped (kgLayoutMs), and the time of one redraw afterwards (what panning and zo
     python benchmarks/viz_layout.py --max-nodes 1000 10000 100000   # as `kg viz` draws them
 
 Needs /usr/bin/chromium and the Python package playwright (never its own browser download).
+
+It also makes the datasets the graph page is looked at with: :func:`copy_article` (the shipped
+data plus the first article again under another source id, as a second outlet reprinting it
+would be) and :func:`screen_corpus` (that, plus the small two-language fixture and a synthetic
+corpus from benchmarks/corpus.py: many sources and many arrows at once).
+
+    python benchmarks/viz_layout.py --corpus /tmp/screen-corpus       # write that dataset and stop
 """
 
 from __future__ import annotations
@@ -16,14 +23,23 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
+import shutil
 import sys
 import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 from kg.flows import Actor, Flow
 from kg.viz import draw, render
+
+PROJECT = Path(__file__).resolve().parent.parent
+SHIPPED = PROJECT / "data"
+TWO_LANGUAGES = PROJECT / "tests" / "fixtures" / "multi"
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -64,6 +80,79 @@ def synthetic_flows(actors: int, *, per_actor: float = 1.5, seed: int = 7) -> li
             )
         )
     return found
+
+
+class _PlainDumper(yaml.SafeDumper):
+    """Writes a record that appears twice out twice: the loader refuses anchors and aliases."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def _dump(records: Any) -> str:
+    return yaml.dump(records, Dumper=_PlainDumper, allow_unicode=True, sort_keys=False)
+
+
+def copy_article(data: Path, out: Path, *, source: str = "article-zh", copy: str = "article-zh-copy") -> Path:
+    """``data`` copied to ``out``, plus ``source``'s text and claims again as source ``copy``.
+
+    Claim ids are unique across a dataset, so the copy's get a ``copy-`` prefix (and its formulas
+    and shares follow); its report links still point at the same report figures.
+    """
+    shutil.copytree(data, out)
+    sources = yaml.safe_load((out / "sources.yaml").read_text(encoding="utf-8"))
+    entry = next(s for s in sources["sources"] if s["id"] == source)
+    text_name = f"{copy}.txt"
+    shutil.copyfile(out / "sources" / entry["text"], out / "sources" / text_name)
+    sources["sources"].append({**entry, "id": copy, "text": text_name})
+    (out / "sources.yaml").write_text(_dump(sources), encoding="utf-8")
+    claims = (out / "claims" / f"{source}.yaml").read_text(encoding="utf-8")
+    ids = re.findall(r"^\s*- id: (\S+)$", claims, flags=re.MULTILINE)
+    claims = re.sub(rf"^source: {re.escape(source)}$", f"source: {copy}", claims, flags=re.MULTILINE)
+    claims = re.sub(r"^(\s*- id: )(\S+)$", r"\1copy-\2", claims, flags=re.MULTILINE)
+    claims = re.sub(r"^(\s*share_of: )(\S+)$", r"\1copy-\2", claims, flags=re.MULTILINE)
+    for claim_id in ids:
+        claims = claims.replace(f"{{{claim_id}}}", f"{{copy-{claim_id}}}")
+    (out / "claims" / f"{copy}.yaml").write_text(claims, encoding="utf-8")
+    return out
+
+
+def merge_dataset(out: Path, extra: Path) -> None:
+    """Add to the dataset in ``out`` what ``extra`` has and it lacks: sources (and texts), actors,
+    metrics, instruments, and the claims files of the sources added."""
+
+    def records(folder: Path, name: str) -> dict[str, Any]:
+        return yaml.safe_load((folder / name).read_text(encoding="utf-8")) or {}
+
+    added: set[str] = set()
+    for name, keys in (("sources.yaml", ("sources",)), ("actors.yaml", ("actors",)),
+                       ("vocabulary.yaml", ("metrics", "instruments"))):  # fmt: skip
+        mine, theirs = records(out, name), records(extra, name)
+        for key in keys:
+            known = {r["id"] for r in mine.setdefault(key, [])}
+            new = [r for r in theirs.get(key, []) if r["id"] not in known]
+            mine[key] += new
+            if key == "sources":
+                added |= {r["id"] for r in new}
+                for record in new:
+                    if record.get("text"):
+                        shutil.copyfile(extra / "sources" / record["text"], out / "sources" / record["text"])
+        (out / name).write_text(_dump(mine), encoding="utf-8")
+    for claims in sorted((extra / "claims").glob("*.yaml")):
+        if records(extra / "claims", claims.name).get("source") in added:
+            shutil.copyfile(claims, out / "claims" / claims.name)
+
+
+def screen_corpus(out: Path, *, synthetic_claims: int = 400, seed: int = 3) -> Path:
+    """The shipped data, a copy of its article, the two-language fixture and a synthetic corpus."""
+    from benchmarks.corpus import generate
+
+    copy_article(SHIPPED, out)
+    merge_dataset(out, TWO_LANGUAGES)
+    with tempfile.TemporaryDirectory() as folder:
+        generate(synthetic_claims, Path(folder) / "synthetic", seed=seed)
+        merge_dataset(out, Path(folder) / "synthetic")
+    return out
 
 
 def measure(
