@@ -674,6 +674,7 @@ def viz(
     open_page: Annotated[bool, typer.Option("--open", help="Open the page in a web browser.")] = False,
     lang: Annotated[PageLanguage, typer.Option("--lang", help="Language of the labels: en or zh.")] = PageLanguage.en,
     claims: Annotated[bool, typer.Option("--claims", help="Hang the figures about each actor off it.")] = False,
+    source: SourceIds = None,
     max_nodes: Annotated[
         int | None,
         typer.Option(
@@ -685,20 +686,25 @@ def viz(
 ) -> None:
     """Draw who funds whom as one HTML page that works offline; click an arrow to read its quote.
 
-    Actors are coloured by type, sized by money in + out; arrows run from funder to recipient.
+    Actors are coloured by type, sized by money in + out; arrows run from funder to recipient,
+    coloured by the source that claims them (a legend shows or hides each source).
 
-    Example: kg viz --lang zh --claims --open
+    Examples:
+
+      kg viz --lang zh --claims --open
+
+      kg viz --source article-zh,wsj-annuity-sales-2025-11-14 -o two-sources.html
     """
     import webbrowser
 
-    from kg.store import open_store
     from kg.viz import DEFAULT_MAX_NODES, write_page
 
-    with known_errors():
-        store = open_store(build_dir, data)
+    store, _, chosen = _open_flows(data, build_dir, source)
     page = output or build_dir / "graph.html"
     try:
-        size = write_page(page, store, lang=lang.value, claims=claims, max_nodes=max_nodes or DEFAULT_MAX_NODES)
+        size = write_page(
+            page, store, lang=lang.value, claims=claims, max_nodes=max_nodes or DEFAULT_MAX_NODES, source_ids=chosen
+        )
     except OSError as err:
         fail(f"cannot write {page}: {err.strerror or err}")
     emit(f"wrote {page} ({size:,} bytes)")

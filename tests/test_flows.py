@@ -237,6 +237,7 @@ def test_source_filter(runner: CliRunner, multi_build: Path, options: list[str],
         pytest.param(["recipients", "acme-capital"], id="recipients"),
         pytest.param(["chain", "acme-capital", "data-centres"], id="chain"),
         pytest.param(["who-pays", "data-centres"], id="who-pays"),
+        pytest.param(["viz"], id="viz"),
     ],
 )
 def test_an_unknown_source_is_one_line_and_exit_2(runner: CliRunner, multi_build: Path, command: list[str]) -> None:
