@@ -709,9 +709,9 @@ def test_the_corpus_is_legible_at_1600_by_1000(visit: Any, corpus_build: Path, t
     assert overlaps(first["labels"]) == []
     assert overlaps(first["labels"], first["dots"]) == []
     width, height = first["width"], first["height"]
-    outside = [b["id"] for b in first["labels"] if not (0 <= b["left"] < b["right"] <= width)]
-    outside += [b["id"] for b in first["labels"] if not (0 <= b["top"] < b["bottom"] <= height)]
-    assert outside == []  # every label inside the view
+    outside = [b["id"] for b in first["labels"] + first["dots"] if not (0 <= b["left"] < b["right"] <= width)]
+    outside += [b["id"] for b in first["labels"] + first["dots"] if not (0 <= b["top"] < b["bottom"] <= height)]
+    assert outside == []  # every label and every dot inside the view
     arrows = 0
     for factor in (1.6, 2.5, 4, 6.5):
         opened.zoom(factor, on="ai-data-centres")  # the hub where arrows pile up
@@ -776,6 +776,9 @@ def test_hostile_texts_do_not_run(visit: Any, hostile_build: Path, tmp_path: Pat
     page.evaluate("() => network.emit('click', {nodes: [], edges: ['mini.acme-widget-2024']})")
     assert SCRIPT_PAYLOAD in page.text_content("#panel blockquote")  # shown as text
     assert IMAGE_PAYLOAD in page.text_content("#panel blockquote")
+    assert page.text_content("#legend-sources .name") == f"{IMAGE_PAYLOAD} article · 2025-01-15"  # a source title
+    assert page.get_attribute("#legend-sources label", "title").startswith(f"{IMAGE_PAYLOAD} article\n")
+    assert IMAGE_PAYLOAD in page.text_content("#panel dl .source")
     assert page.evaluate("() => typeof window.__xss") == "undefined"
     assert page.evaluate("() => document.querySelectorAll('img, #panel script').length") == 0
     tooltip_tags = page.evaluate("() => [...document.querySelectorAll('.vis-tooltip *')].map((e) => e.tagName)")
