@@ -16,11 +16,17 @@ would be) and :func:`screen_corpus` (that, plus the small two-language fixture a
 corpus from benchmarks/corpus.py: many sources and many arrows at once).
 
     python benchmarks/viz_layout.py --corpus /tmp/screen-corpus       # write that dataset and stop
+    python benchmarks/viz_layout.py --screens data --click article-zh.us-annuity-sales-2025 \
+        --zoom-on ai-data-centres                                      # docs/graph.png, graph-zh.png, graph-zoom.png
+
+Every page is opened at 1600×1000 and its labels measured as drawn (MEASURE_LABELS, which the
+browser tests use too): how many actors are named, the smallest label in pixels, overlaps.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import random
 import re
@@ -155,11 +161,67 @@ def screen_corpus(out: Path, *, synthetic_claims: int = 400, seed: int = 3) -> P
     return out
 
 
+# What vis-network drew, in page pixels: each shown label's box and size, each dot, and the view.
+# A label is shown when vis's own test says so (Label.visible: drawn at or above its threshold).
+MEASURE_LABELS = """() => {
+  const scale = network.getScale(), canvas = document.querySelector("#graph canvas").getBoundingClientRect();
+  const dom = (x, y) => { const p = network.canvasToDOM({x, y}); return [p.x, p.y]; };
+  const box = (id, kind, label) => {
+    const s = label.size, [left, top] = dom(s.left, s.top), [right, bottom] = dom(s.left + s.width, s.top + s.height);
+    return {id, kind, px: label.fontOptions.size * scale, left, top, right, bottom};
+  };
+  const labels = [], dots = [];
+  for (const id of network.body.nodeIndices) {
+    const node = network.body.nodes[id];
+    if (node.options.hidden) continue;
+    const [left, top] = dom(node.x - node.options.size, node.y - node.options.size);
+    const [right, bottom] = dom(node.x + node.options.size, node.y + node.options.size);
+    dots.push({id, left, top, right, bottom, radius: (right - left) / 2});
+    if (node.options.label && node.labelModule.visible()) labels.push(box(id, "node", node.labelModule));
+  }
+  for (const id of network.body.edgeIndices) {
+    const edge = network.body.edges[id];
+    if (!edge.options.label || edge.options.hidden || !edge.labelModule.visible()) continue;
+    labels.push(box(id, "edge", edge.labelModule));
+  }
+  return {labels, dots, width: canvas.width, height: canvas.height};
+}"""
+VIEWPORT = {"width": 1600, "height": 1000}
+
+
+def overlaps(boxes: list[dict[str, Any]], others: list[dict[str, Any]] | None = None) -> list[tuple[str, str]]:
+    """Pairs of boxes that share any area (of one list, or one box of each list)."""
+    pairs = itertools.combinations(boxes, 2) if others is None else itertools.product(boxes, others)
+    return [
+        (a["id"], b["id"])
+        for a, b in pairs
+        if a["id"] != b["id"]
+        and a["left"] < b["right"]
+        and b["left"] < a["right"]
+        and a["top"] < b["bottom"]
+        and b["top"] < a["bottom"]
+    ]
+
+
+def legibility(tab: Any) -> dict[str, Any]:
+    """Sizes and overlaps of the labels shown now: node labels, arrow labels, labels on dots."""
+    drawn = tab.evaluate(MEASURE_LABELS)
+    names = [label for label in drawn["labels"] if label["kind"] == "node"]
+    return {
+        "node_labels": len(names),
+        "nodes": len(drawn["dots"]),
+        "arrow_labels": len(drawn["labels"]) - len(names),
+        "min_px": round(min((label["px"] for label in drawn["labels"]), default=0), 1),
+        "overlaps": len(overlaps(drawn["labels"])),
+        "on_dots": len(overlaps(drawn["labels"], [d for d in drawn["dots"] if d["radius"] >= 4])),
+    }
+
+
 def measure(
     actors: int,
     max_nodes: int,
     folder: Path,
-    browser: object,
+    browser: Any,
     physics: dict[str, object] | None = None,
     screenshots: Path | None = None,
 ) -> dict[str, object]:
@@ -172,7 +234,7 @@ def measure(
     built = time.perf_counter() - started
     path = folder / f"graph-{actors}.html"
     path.write_text(page, encoding="utf-8")
-    tab = browser.new_page(viewport={"width": 1400, "height": 900})  # type: ignore[attr-defined]
+    tab = browser.new_page(viewport=VIEWPORT)
     started = time.perf_counter()
     tab.goto(path.as_uri())
     tab.wait_for_selector("body[data-ready=true]", state="attached", timeout=600_000)
@@ -181,6 +243,7 @@ def measure(
         "() => { const t = performance.now(); for (let i = 0; i < 5; i++) network.renderer._redraw();"
         " return (performance.now() - t) / 5; }"
     )
+    arranged = tab.evaluate("() => window.kgArrangeMs")  # None on pages from before the labels were arranged
     result = {
         "actors": actors,
         "flows": len(found),
@@ -189,8 +252,10 @@ def measure(
         "build_s": round(built, 2),
         "page_kb": len(page.encode()) // 1024,
         "layout_s": round(tab.evaluate("() => window.kgLayoutMs") / 1000, 2),
+        "arrange_s": "-" if arranged is None else round(arranged / 1000, 2),
         "open_s": round(opened, 2),
         "redraw_ms": round(frame),
+        **legibility(tab),
     }
     if screenshots is not None:
         tab.screenshot(path=str(screenshots / f"graph-{actors}.png"))
@@ -198,25 +263,66 @@ def measure(
     return result
 
 
+def screens(data: Path, out: Path, browser: Any, *, click: str | None = None, zoom_on: str | None = None) -> None:
+    """The page of a dataset at 1600×1000, as the README shows it: graph.png (English, ``click``'s
+    arrow clicked), graph-zh.png (Chinese, the same), graph-zoom.png (English, 2.5× on ``zoom_on``,
+    where amounts show on the arrows); with what was measured on each."""
+    from kg.store import open_store
+    from kg.viz import write_page
+
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as folder:
+        store = open_store(Path(folder) / "build", data)
+        for name, lang, zoom in (("graph", "en", None), ("graph-zh", "zh", None), ("graph-zoom", "en", zoom_on)):
+            path = Path(folder) / f"{name}.html"
+            write_page(path, store, lang=lang)
+            tab = browser.new_page(viewport=VIEWPORT)
+            tab.goto(path.as_uri())
+            tab.wait_for_selector("body[data-ready=true]", state="attached", timeout=600_000)
+            measured = legibility(tab)
+            if zoom:
+                tab.evaluate(
+                    "(id) => network.moveTo({position: network.getPositions([id])[id], scale: kgLabels.scale * 2.5})",
+                    zoom,
+                )
+                tab.evaluate("() => network.redraw()")
+                measured = legibility(tab)
+            elif click:
+                tab.evaluate("(id) => network.selectEdges([id])", click)
+                tab.evaluate("(id) => network.emit('click', {nodes: [], edges: [id]})", click)
+            tab.screenshot(path=str(out / f"{name}.png"))
+            print(f"{out / name}.png: {json.dumps(measured)}", flush=True)
+            tab.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("sizes", nargs="+", type=int, help="numbers of actors")
+    parser.add_argument("sizes", nargs="*", type=int, help="numbers of actors")
     parser.add_argument("--max-nodes", type=int, default=10**9, help="aggregate past this many actors")
     parser.add_argument("--physics", type=json.loads, help="vis-network physics options to try, as JSON")
     parser.add_argument("--screenshots", type=Path, help="folder for a screenshot of each page")
+    parser.add_argument("--corpus", type=Path, help="write the many-source dataset (screen_corpus) here and stop")
+    parser.add_argument("--screens", type=Path, metavar="DATA", help="screenshots of this dataset's page")
+    parser.add_argument("--out", type=Path, default=PROJECT / "docs", help="folder for --screens (default: docs/)")
+    parser.add_argument("--click", help="--screens: the arrow to click (source.claim)")
+    parser.add_argument("--zoom-on", help="--screens: the actor to zoom in on")
     options = parser.parse_args()
+    if options.corpus:
+        print(screen_corpus(options.corpus))
+        return
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        print("actors  flows  nodes  edges  build_s  page_kb  layout_s  open_s  redraw_ms", flush=True)
+        if options.screens:
+            screens(options.screens, options.out, browser, click=options.click, zoom_on=options.zoom_on)
+        columns = ("actors", "flows", "nodes", "edges", "build_s", "page_kb", "layout_s", "arrange_s", "open_s",
+                   "redraw_ms", "node_labels", "min_px", "overlaps")  # fmt: skip
+        if options.sizes:
+            print("  ".join(columns), flush=True)
         for actors in options.sizes:
             r = measure(actors, options.max_nodes, Path(folder), browser, options.physics, options.screenshots)
-            print(
-                f"{r['actors']:>6} {r['flows']:>6} {r['nodes']:>6} {r['edges']:>6} {r['build_s']:>8} "
-                f"{r['page_kb']:>8} {r['layout_s']:>9} {r['open_s']:>7} {r['redraw_ms']:>10}",
-                flush=True,
-            )
+            print("  ".join(f"{r[c]!s:>{len(c)}}" for c in columns), flush=True)
         browser.close()
 
 

@@ -12,7 +12,6 @@ every label's size and box as vis-network drew them, at the first view and zoome
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
 import os
 import random
@@ -25,7 +24,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from benchmarks.viz_layout import copy_article, screen_corpus
+from benchmarks.viz_layout import MEASURE_LABELS, copy_article, overlaps, screen_corpus
 from kg.build import build
 from kg.cli import app
 from kg.figures import figures
@@ -481,47 +480,6 @@ def browser() -> Iterator[Any]:
         launched.close()
 
 
-# What vis-network drew, in page pixels: each shown label's box and size, each dot, and the view.
-# A label is shown when vis's own test says so (Label.visible: drawn at or above its threshold).
-MEASURE = """() => {
-  const scale = network.getScale(), canvas = document.querySelector("#graph canvas").getBoundingClientRect();
-  const dom = (x, y) => { const p = network.canvasToDOM({x, y}); return [p.x, p.y]; };
-  const box = (id, kind, label) => {
-    const s = label.size, [left, top] = dom(s.left, s.top), [right, bottom] = dom(s.left + s.width, s.top + s.height);
-    return {id, kind, px: label.fontOptions.size * scale, left, top, right, bottom};
-  };
-  const labels = [], dots = [];
-  for (const id of network.body.nodeIndices) {
-    const node = network.body.nodes[id];
-    if (node.options.hidden) continue;
-    const [left, top] = dom(node.x - node.options.size, node.y - node.options.size);
-    const [right, bottom] = dom(node.x + node.options.size, node.y + node.options.size);
-    dots.push({id, left, top, right, bottom, radius: (right - left) / 2});
-    if (node.options.label && node.labelModule.visible()) labels.push(box(id, "node", node.labelModule));
-  }
-  for (const id of network.body.edgeIndices) {
-    const edge = network.body.edges[id];
-    if (!edge.options.label || edge.options.hidden || !edge.labelModule.visible()) continue;
-    labels.push(box(id, "edge", edge.labelModule));
-  }
-  return {labels, dots, width: canvas.width, height: canvas.height};
-}"""
-
-
-def overlaps(boxes: list[dict[str, Any]], others: list[dict[str, Any]] | None = None) -> list[tuple[str, str]]:
-    """Pairs of boxes that share any area (of one list, or one box of each list)."""
-    pairs = itertools.combinations(boxes, 2) if others is None else itertools.product(boxes, others)
-    return [
-        (a["id"], b["id"])
-        for a, b in pairs
-        if a["id"] != b["id"]
-        and a["left"] < b["right"]
-        and b["left"] < a["right"]
-        and a["top"] < b["bottom"]
-        and b["top"] < a["bottom"]
-    ]
-
-
 class Visit:
     """A page opened from a file, with every request but the file itself refused and recorded."""
 
@@ -576,7 +534,7 @@ class Visit:
         return x, y
 
     def measure(self) -> dict[str, Any]:
-        return self.page.evaluate(MEASURE)  # type: ignore[no-any-return]
+        return self.page.evaluate(MEASURE_LABELS)  # type: ignore[no-any-return]
 
     def zoom(self, factor: float, on: str) -> None:
         """Zoom in ``factor`` times the first view, centred on a node, and let vis draw it."""
