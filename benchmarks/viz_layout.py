@@ -285,6 +285,8 @@ def screens(data: Path, out: Path, browser: Any, *, click: str | None = None, zo
                     "(id) => network.moveTo({position: network.getPositions([id])[id], scale: kgLabels.scale * 2.5})",
                     zoom,
                 )
+                tab.evaluate("() => network.emit('zoom', {})")  # as a wheel would: labels past 20 px shrink
+                tab.wait_for_timeout(100)
                 tab.evaluate("() => network.redraw()")
                 measured = legibility(tab)
             elif click:

@@ -542,6 +542,8 @@ class Visit:
             "([f, id]) => network.moveTo({position: network.getPositions([id])[id], scale: kgLabels.scale * f})",
             [factor, on],
         )
+        self.page.evaluate("() => network.emit('zoom', {})")  # as a wheel would: labels past 20 px shrink
+        self.page.wait_for_timeout(100)
         self.page.evaluate("() => network.redraw()")
 
     def close(self) -> None:
@@ -677,6 +679,7 @@ def test_the_corpus_is_legible_at_1600_by_1000(visit: Any, corpus_build: Path, t
         assert overlaps(zoomed["labels"]) == [], factor
         assert overlaps(zoomed["labels"], [d for d in zoomed["dots"] if d["radius"] >= 4]) == [], factor
         assert min(label["px"] for label in zoomed["labels"]) >= 12
+        assert max(label["px"] for label in zoomed["labels"]) <= 20.5
         arrows = max(arrows, sum(1 for label in zoomed["labels"] if label["kind"] == "edge"))
     assert arrows >= 5  # amounts do show once zoomed in
     assert opened.errors == [] and opened.requests == []
