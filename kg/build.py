@@ -1,24 +1,18 @@
-"""Models → RDF quads under our ontology, written as Turtle, N-Triples, TriG and an Oxigraph store.
+"""Models → RDF quads under our ontology, one graph at a time.
 
 This is the one place that maps model fields to IRIs (names from :mod:`kg.terms`). A claim is a
 statement node in the Wikidata way: the figure, its period, kind and evidence hang off it, and
 a funding flow also gets a direct ``funder kg:funds recipient`` edge. Each source's claims go to
 a named graph of their own; actors, sources, vocabulary and the ontology to the default graph.
 
-Quads are made as pyoxigraph terms: the store and the serialisations are Oxigraph's (fast, and
-deterministic when fed sorted quads); :func:`kg.graph.load_graph` gives rdflib a copy for SHACL
-and for notebooks.
+Quads are made as pyoxigraph terms, graph by graph (:func:`default_quads`, :func:`source_quads`):
+:mod:`kg.rebuild` puts them into the store and the files of a build, and remakes only the graphs
+whose inputs changed; :func:`kg.graph.load_graph` gives rdflib a copy for SHACL and notebooks.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
-import os
-import queue
-import shutil
-import tempfile
-import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -27,12 +21,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Store, parse, serialize
+from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, RdfFormat, parse
 
 from kg import arithmetic
-from kg.load import paused_gc
 from kg.models import Actor, Claim, Concept, Dataset, Label, Locator, Period, Source, Span
-from kg.output import write_atomic
 from kg.terms import (
     ACTOR_CLASSES,
     DERIVATION_IRIS,
@@ -56,11 +48,7 @@ from kg.terms import (
 )
 
 ONTOLOGY = Path(__file__).resolve().parent.parent / "ontology" / "kg.ttl"
-DEFAULT_BUILD = Path("build")
 QUOTE_CONTEXT = 32  # characters of prefix and suffix kept beside a quote (oa:TextQuoteSelector)
-
-# Output files of a build folder.
-TURTLE, NTRIPLES, TRIG, STORE, SUMMARY = "graph.ttl", "graph.nt", "graph.trig", "store", "summary.json"
 
 
 @cache  # the same few hundred IRIs over and over: made and checked once each
@@ -80,9 +68,12 @@ def kg(local: str) -> NamedNode:
 
 
 def decimal_literal(value: Decimal) -> Literal:
-    """xsd:decimal in its XSD 1.0 canonical form (no exponent, ``40.0``), as rdflib writes it too."""
-    text = format(value.normalize(), "f")
-    return Literal(text if "." in text else text + ".0", datatype=XSD_DECIMAL)
+    """xsd:decimal in its XSD 1.1 canonical form (no exponent, no trailing zeros: ``40``, ``0.5``).
+
+    It is the form Oxigraph keeps a decimal in, so the graph files and the store hold the very
+    same literals.
+    """
+    return Literal(format(value.normalize(), "f"), datatype=XSD_DECIMAL)
 
 
 def integer_literal(value: int) -> Literal:
@@ -115,6 +106,26 @@ def graph_quads(dataset: Dataset, *, ontology: Path | None = ONTOLOGY) -> Iterat
 
     Made one graph at a time so a large dataset is never held as quads all at once.
     """
+    yield default_quads(dataset, ontology=ontology)
+    where = claim_sources(dataset)
+    by_source: dict[str, list[Claim]] = {}
+    for source_id, claim in dataset.claims():
+        by_source.setdefault(source_id, []).append(claim)
+    for source_id in sorted(by_source, key=graph_iri):
+        yield source_quads(source_id, by_source[source_id], dataset.texts.get(source_id), where)
+
+
+def claim_sources(dataset: Dataset) -> dict[str, str]:
+    """Claim id → the id of its source, for every claims file (read or reused).
+
+    Claim ids are unique across a dataset, so a formula or an upstream link names a claim by id
+    alone; this finds the source (and so the IRI) of the claim it names.
+    """
+    return {claim: index.source for index in dataset.indexes.values() for claim in index.claims}
+
+
+def default_quads(dataset: Dataset, *, ontology: Path | None = ONTOLOGY) -> list[Quad]:
+    """The default graph: ontology, concept schemes, actors, sources (with their texts), periods; sorted."""
     default = _Quads(DefaultGraph(), [])
     if ontology is not None:
         for triple in parse(path=str(ontology), format=RdfFormat.TURTLE):
@@ -129,24 +140,17 @@ def graph_quads(dataset: Dataset, *, ontology: Path | None = ONTOLOGY) -> Iterat
         _add_actor(default, actor)
     for source in dataset.sources:
         _add_source(default, source, dataset.texts.get(source.id))
-    # claim ids are unique across a dataset, so a formula or an upstream link names a claim by
-    # id alone; this finds the source (and so the IRI) of the claim it names
-    claim_sources: dict[str, str] = {}
-    by_source: dict[str, list[Claim]] = {}
-    periods: dict[str, Period] = {}
-    for source_id, claim in dataset.claims():
-        claim_sources[claim.id] = source_id
-        by_source.setdefault(source_id, []).append(claim)
-        if claim.period:
-            periods[claim.period.label] = claim.period
-    for period in periods.values():
-        _add_period(default, period)
-    yield sorted(set(default.quads), key=str)
-    for source_id in sorted(by_source, key=graph_iri):
-        named = _Quads(NamedNode(graph_iri(source_id)), [])
-        for claim in by_source[source_id]:
-            _add_claim(named, source_id, claim, dataset.texts.get(source_id), claim_sources)
-        yield sorted(set(named.quads), key=str)
+    for label in sorted({label for index in dataset.indexes.values() for label in index.periods}):
+        _add_period(default, Period.model_validate(label))
+    return sorted(set(default.quads), key=str)
+
+
+def source_quads(source_id: str, claims: Iterable[Claim], text: str | None, where: dict[str, str]) -> list[Quad]:
+    """The named graph of one source: its claims; sorted. ``where`` maps claim ids to their sources."""
+    named = _Quads(NamedNode(graph_iri(source_id)), [])
+    for claim in claims:
+        _add_claim(named, source_id, claim, text, where)
+    return sorted(set(named.quads), key=str)
 
 
 def _add_concept(out: _Quads, concept: Concept, node: NamedNode, scheme: NamedNode) -> None:
@@ -320,8 +324,7 @@ def _add_evidence(
         out.add(enode, kg("quote"), Literal(evidence.quote) if evidence.quote else None)
 
 
-FINDINGS_GRAPH = "findings"  # named graph of the check results (graph/findings)
-FINDINGS = "findings.ttl"
+FINDINGS_GRAPH = "findings"  # named graph of the check results (graph/findings); no source may take the id
 
 
 def finding_quads(findings: Iterable[Any], claim_iris: dict[str, str]) -> list[Quad]:
@@ -348,204 +351,3 @@ def finding_quads(findings: Iterable[Any], claim_iris: dict[str, str]) -> list[Q
             if claim in claim_iris:
                 out.add(node, _ns("prov", "wasDerivedFrom"), NamedNode(claim_iris[claim]))
     return sorted(set(quads), key=str)
-
-
-def record_findings(build_dir: Path, findings: Iterable[Any], claim_iris: dict[str, str]) -> None:
-    """Replace the findings graph in the build's store and in ``findings.ttl``."""
-    quads = finding_quads(findings, claim_iris)
-    store = Store(str(Path(build_dir) / STORE))
-    graph = NamedNode(graph_iri(FINDINGS_GRAPH))
-    store.remove_graph(graph)
-    store.extend(quads)
-    store.flush()
-    del store
-    prefixes = {p: iri for p, iri in PREFIXES.items() if p != "sh"}
-    triples = [q.triple for q in quads]
-    turtle = serialize(triples, format=RdfFormat.TURTLE, prefixes=prefixes) or b""
-    write_atomic(Path(build_dir) / FINDINGS, turtle)
-
-
-@dataclass(frozen=True)
-class BuildSummary:
-    """What a build made and where it went."""
-
-    build_dir: Path
-    claims: int
-    figures: int
-    flows: int
-    actors: int
-    sources: int
-    triples: int
-    files: tuple[str, ...]
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "claims": self.claims,
-            "figures": self.figures,
-            "flows": self.flows,
-            "actors": self.actors,
-            "sources": self.sources,
-            "triples": self.triples,
-            "files": list(self.files),
-        }
-
-
-#: Quads handed to the store's bulk loader at a time. Larger chunks load no faster; they only
-#: raise peak memory (one chunk of 1 M quads: +1.2 GB).
-CHUNK_QUADS = 100_000
-
-
-def build(dataset: Dataset, build_dir: Path = DEFAULT_BUILD, *, ontology: Path | None = ONTOLOGY) -> BuildSummary:
-    """Write the dataset's graph to ``build_dir``; the old folder stays until the new one is whole.
-
-    Quads are made one graph at a time and written in chunks, so memory stays bounded whatever the
-    size of the dataset; the store loads each chunk in a thread of its own (Oxigraph's loader
-    releases the GIL) while Python makes the next one.
-    """
-    claims = [claim for _, claim in dataset.claims()]
-    build_dir = Path(build_dir)
-    build_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{build_dir.name}-", dir=build_dir.parent))
-    try:
-        with paused_gc():
-            triples = _write_graph(graph_quads(dataset, ontology=ontology), staging)
-        summary = BuildSummary(
-            build_dir=build_dir,
-            claims=len(claims),
-            figures=sum(1 for c in claims if c.quantity),
-            flows=sum(1 for c in claims if c.flow),
-            actors=len(dataset.actors),
-            sources=len(dataset.sources),
-            triples=triples,
-            files=(TURTLE, NTRIPLES, TRIG, STORE + "/", SUMMARY),
-        )
-        (staging / SUMMARY).write_text(json.dumps(summary.as_dict(), indent=2) + "\n", encoding="utf-8")
-        staging.chmod(0o755)  # mkdtemp makes it private; a build folder is for everyone
-        _replace_dir(staging, build_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return summary
-
-
-def _write_graph(graphs: Iterable[list[Quad]], staging: Path) -> int:
-    """Write TriG (every graph), Turtle and N-Triples (their union) and the store; the union's size.
-
-    Each format is written chunk by chunk; the prefix lines Turtle and TriG repeat at the head of
-    every chunk are kept only once. A triple of a claim (its subject under claim:) is in one graph
-    only; any other may be in several (an actor's kg:funds edge), so only those are deduplicated.
-    """
-    prefixes = {p: iri for p, iri in PREFIXES.items() if p != "sh"}
-    loader = _StoreLoader(staging / STORE)
-    shared: set[Any] = set()
-    count = 0
-    with (
-        (staging / TRIG).open("wb") as trig,
-        (staging / TURTLE).open("wb") as turtle,
-        (staging / NTRIPLES).open("wb") as ntriples,
-    ):
-        first = True
-        try:
-            for chunk in _chunks(graphs):
-                triples = []
-                for quad in chunk:
-                    triple = quad.triple
-                    if isinstance(quad.graph_name, DefaultGraph) or not str(quad.subject).startswith(CLAIM_SUBJECT):
-                        if triple in shared:
-                            continue
-                        shared.add(triple)
-                    triples.append(triple)
-                count += len(triples)
-                loader.load(chunk)
-                trig_bytes = serialize(chunk, format=RdfFormat.TRIG, prefixes=prefixes) or b""
-                turtle_bytes = serialize(triples, format=RdfFormat.TURTLE, prefixes=prefixes) or b""
-                if not first:
-                    trig_bytes, turtle_bytes = _without_prefixes(trig_bytes), _without_prefixes(turtle_bytes)
-                first = False
-                trig.write(trig_bytes)
-                turtle.write(turtle_bytes)
-                ntriples.write(serialize(triples, format=RdfFormat.N_TRIPLES) or b"")
-        finally:
-            loader.close()
-    return count
-
-
-CLAIM_SUBJECT = "<" + PREFIXES["claim"]  # how str() of a claim's IRI (or of its parts) begins
-
-
-def _chunks(graphs: Iterable[list[Quad]]) -> Iterator[list[Quad]]:
-    """Whole graphs, gathered into lists of about CHUNK_QUADS quads."""
-    chunk: list[Quad] = []
-    for quads in graphs:
-        chunk += quads
-        if len(chunk) >= CHUNK_QUADS:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
-def _without_prefixes(data: bytes) -> bytes:
-    """Turtle or TriG without its leading ``@prefix`` lines."""
-    start = 0
-    while data.startswith(b"@prefix ", start):
-        start = data.index(b"\n", start) + 1
-    return data[start:]
-
-
-class _StoreLoader:
-    """Fills a new store in a thread: each chunk goes through an N-Quads file to the bulk loader.
-
-    Loading from a file runs in Rust without the GIL, so the store loads one chunk while Python
-    makes and serialises the next (loading quads from Python objects holds the GIL throughout).
-    """
-
-    def __init__(self, path: Path):
-        self.path = path
-        self.store = Store(str(path))
-        self.files: queue.Queue[Path | None] = queue.Queue(maxsize=2)
-        self.error: BaseException | None = None
-        self.count = 0
-        self.thread = threading.Thread(target=self._run, name="kg-store-loader", daemon=True)
-        self.thread.start()
-
-    def load(self, quads: list[Quad]) -> None:
-        if self.error is not None:
-            raise self.error
-        self.count += 1
-        chunk = self.path.parent / f".chunk-{self.count}.nq"
-        serialize(quads, str(chunk), RdfFormat.N_QUADS)
-        self.files.put(chunk)
-
-    def _run(self) -> None:
-        while (chunk := self.files.get()) is not None:
-            try:
-                if self.error is None:
-                    self.store.bulk_load(path=str(chunk), format=RdfFormat.N_QUADS)
-            except BaseException as err:  # handed to the building thread in load() / close()
-                self.error = err
-            finally:
-                chunk.unlink(missing_ok=True)
-
-    def close(self) -> None:
-        self.files.put(None)
-        self.thread.join()
-        if self.error is None:
-            # chunk by chunk leaves many small files; compacting them made reads 3x faster
-            # (a scan of every figure at 100,000 claims: 8.5 s before, 2.6 s after, 5 s to compact)
-            self.store.optimize()
-        self.store.flush()
-        del self.store
-        if self.error is not None:
-            raise self.error
-
-
-def _replace_dir(new: Path, target: Path) -> None:
-    """Swap ``new`` into ``target``'s place with renames, so readers never see half a build."""
-    old = None
-    if target.exists():
-        old = target.with_name(f".{target.name}-old-{os.getpid()}")
-        target.rename(old)
-    new.rename(target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)

@@ -70,10 +70,11 @@ def known_errors() -> Iterator[None]:
     except Exception as err:
         # imported only when something failed: kg.load costs pydantic and yaml (45 ms), which a
         # command reading the store (trace, query) never needs otherwise
+        from kg.buildfolder import BuildFolderError
         from kg.load import LoadError
         from kg.store import StoreError
 
-        if isinstance(err, (LoadError, StoreError)):
+        if isinstance(err, (LoadError, StoreError, BuildFolderError)):
             fail(str(err))
         raise
 
@@ -96,34 +97,25 @@ def build(
     data: DataDir = DEFAULT_DATA,
     build_dir: BuildDir = Path("build"),
     allow_drafts: Annotated[bool, typer.Option(help="Build claims still marked draft.")] = False,
+    full: Annotated[bool, typer.Option("--full", help="Make every graph again, not only the changed ones.")] = False,
 ) -> None:
-    """Validate the dataset and build the graph: Turtle, N-Triples, TriG and a store.
+    """Validate the dataset and build the graph: one named graph per source, checked, in an Oxigraph store.
+
+    Only the graphs whose data changed are made again; the new build replaces the old one whole,
+    findings included, or not at all. `kg export` writes the whole graph in one file.
 
     Example: kg build --data data --build build
     """
-    from kg.build import build as build_graph
-    from kg.load import load_dataset
+    from kg.rebuild import rebuild
 
     with known_errors():
-        summary = build_graph(load_dataset(data, allow_drafts=allow_drafts), build_dir)
-    _record_quick_checks(build_dir)
+        summary = rebuild(data, build_dir, allow_drafts=allow_drafts, full=full, say=lambda m: typer.echo(m, err=True))
     emit(
         f"built {summary.claims} claims ({summary.figures} figures, {summary.flows} funding flows), "
-        f"{summary.actors} actors, {summary.sources} sources: {summary.triples} triples\n"
-        + "".join(f"  {build_dir / name}\n" for name in summary.files)
+        f"{summary.actors} actors, {summary.sources} sources: {summary.quads} quads in "
+        f"{summary.graphs_made + summary.graphs_kept} graphs ({summary.graphs_made} made, {summary.graphs_kept} kept)\n"
+        f"  {build_dir / 'current'} -> {summary.generation.name}: store/, graphs/, findings.ttl, summary.json\n"
     )
-
-
-def _record_quick_checks(build_dir: Path) -> None:
-    """Put the findings of the fast checks (all but SHACL) into the fresh build, for SPARQL."""
-    from kg.build import record_findings
-    from kg.check import claim_iris, run_checks
-    from kg.store import open_store
-
-    store = open_store(build_dir)
-    findings, iris = run_checks(store, shacl=False), claim_iris(store)
-    del store
-    record_findings(build_dir, findings, iris)
 
 
 @app.command()
@@ -551,8 +543,7 @@ def check(
 
       kg check --format json | jq '.[] | select(.status != "pass")'
     """
-    from kg.build import record_findings
-    from kg.check import claim_iris, exit_code, render, run_checks
+    from kg.check import exit_code, render, run_checks
     from kg.output import to_json
     from kg.store import open_store
 
@@ -569,9 +560,6 @@ def check(
             " seconds (it copies the graph into rdflib); force it with --shacl"
         )
         findings.insert(0, Finding("shacl", "warn", (), message))
-    iris = claim_iris(store)
-    del store  # the findings are written through a read-write handle
-    record_findings(build_dir, findings, iris)
     if fmt is FlowFormat.json:
         emit(to_json([f.as_dict() for f in findings]))
     else:

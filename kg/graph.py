@@ -12,9 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import rdflib
-from pyoxigraph import BlankNode, DefaultGraph, NamedNode, Quad, RdfFormat, parse
+from pyoxigraph import BlankNode, DefaultGraph, NamedNode, Quad
 
-from kg.build import TRIG
 from kg.terms import PREFIXES
 
 _XSD_STRING = PREFIXES["xsd"] + "string"
@@ -47,18 +46,19 @@ def quads_to_rdflib(quads: Iterable[Quad]) -> rdflib.Dataset:
 
 
 def load_graph(build_dir: Path = Path("build")) -> rdflib.Dataset:
-    """The whole built graph (every named graph, and the default graph) from ``graph.trig``."""
-    path = Path(build_dir) / TRIG
-    if not path.is_file():
-        raise FileNotFoundError(f"{path}: no built graph here; run `kg build` first")
-    return quads_to_rdflib(parse(path=str(path), format=RdfFormat.TRIG))
+    """The whole built graph (every named graph, the findings and the default graph) of the current build."""
+    from kg.store import open_store
+
+    return quads_to_rdflib(open_store(build_dir).quads_for_pattern(None, None, None, None))
 
 
-def union_graph(dataset: rdflib.Dataset) -> rdflib.Graph:
-    """All triples of all graphs in one graph, e.g. for SHACL validation."""
+def union_graph(dataset: rdflib.Dataset, *, without: tuple[str, ...] = ()) -> rdflib.Graph:
+    """All triples of all graphs (but those named in ``without``) in one graph, e.g. for SHACL validation."""
     union = rdflib.Graph()
-    for s, p, o, _ in dataset.quads((None, None, None, None)):
-        union.add((s, p, o))
+    left_out = {rdflib.URIRef(iri) for iri in without}
+    for s, p, o, g in dataset.quads((None, None, None, None)):
+        if g not in left_out:
+            union.add((s, p, o))
     _bind(union)
     return union
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -30,7 +30,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from kg import arithmetic
-from kg.models import Actor, Claim, ClaimsFile, Concept, Dataset, Source, Span, Vocabulary
+from kg.models import Actor, Claim, ClaimsFile, Concept, Dataset, Record, Source, Span, Vocabulary
 
 DEFAULT_DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -235,6 +235,58 @@ class _Document:
         return valid
 
 
+class ClaimsIndex(Record):
+    """What the rest of a dataset needs of a claims file without reading it again (for incremental builds).
+
+    Its source, the ids it defines, the ids it refers to and the periods it uses: enough to check
+    another file's references against it, to name its claims' IRIs, and to count it.
+    """
+
+    source: str
+    claims: tuple[str, ...]
+    actors: tuple[str, ...]
+    metrics: tuple[str, ...]
+    instruments: tuple[str, ...]
+    sources: tuple[str, ...]
+    upstream: tuple[str, ...]  # claims named by a formula or derived_from
+    periods: tuple[str, ...]
+    figures: int
+    flows: int
+    drafts: int
+    text_sha256: str | None  # of the source's text the spans were checked against
+
+    @classmethod
+    def of(cls, claims_file: ClaimsFile, text_sha256: str | None) -> ClaimsIndex:
+        claims = claims_file.claims
+        return cls(
+            source=claims_file.source,
+            text_sha256=text_sha256,
+            claims=tuple(c.id for c in claims),
+            actors=_sorted(
+                a for c in claims for a in (*c.subjects, *((c.flow.funder, c.flow.recipient) if c.flow else ()))
+            ),
+            metrics=_sorted(c.metric for c in claims if c.metric),
+            instruments=_sorted(c.flow.instrument for c in claims if c.flow),
+            sources=_sorted(s for c in claims for s in c.attributed_to),
+            upstream=_sorted(
+                ref
+                for c in claims
+                for ref in (
+                    *(arithmetic.references(c.formula) if c.formula else ()),
+                    *(u.claim for u in c.derived_from),
+                )
+            ),
+            periods=_sorted(c.period.label for c in claims if c.period),
+            figures=sum(1 for c in claims if c.quantity),
+            flows=sum(1 for c in claims if c.flow),
+            drafts=sum(1 for c in claims if c.status == "draft"),
+        )
+
+
+def _sorted(items: Iterable[str]) -> tuple[str, ...]:
+    return tuple(sorted(set(items)))
+
+
 class _Sources(BaseModel):
     sources: tuple[Source, ...]
 
@@ -259,19 +311,26 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def load_dataset(data_dir: Path = DEFAULT_DATA, *, allow_drafts: bool = False) -> Dataset:
-    """Read and validate a dataset folder; LoadError (LoadErrors for several) on every problem found."""
+def load_dataset(
+    data_dir: Path = DEFAULT_DATA, *, allow_drafts: bool = False, reuse: Mapping[str, ClaimsIndex] | None = None
+) -> Dataset:
+    """Read and validate a dataset folder; LoadError (LoadErrors for several) on every problem found.
+
+    ``reuse`` maps claims files (by path relative to the data folder, ``claims/x.yaml``) that did
+    not change since they were last read to their index: those are not read again; their
+    references are checked from the index, and ``Dataset.indexes`` carries them.
+    """
     with paused_gc():
         problems = _Problems()
         try:
-            dataset = _load_dataset(Path(data_dir), allow_drafts, problems)
+            dataset = _load_dataset(Path(data_dir), allow_drafts, problems, dict(reuse or {}))
         except LoadError as fatal:  # the folder or a catalogue file cannot be read at all
             problems.add(fatal)
         problems.raise_any()
         return dataset
 
 
-def _load_dataset(data_dir: Path, allow_drafts: bool, problems: _Problems) -> Dataset:
+def _load_dataset(data_dir: Path, allow_drafts: bool, problems: _Problems, reuse: dict[str, ClaimsIndex]) -> Dataset:
     if not data_dir.is_dir():
         raise LoadError(data_dir, "data folder not found")
     if not (data_dir / "sources.yaml").is_file():
@@ -282,23 +341,10 @@ def _load_dataset(data_dir: Path, allow_drafts: bool, problems: _Problems) -> Da
     actors = _catalogue(data_dir / "actors.yaml", _Actors, "actors", Actor, problems, invalid)
     vocabulary = _vocabulary(data_dir / "vocabulary.yaml", problems, invalid)
 
-    claims_files: list[tuple[_Document, ClaimsFile]] = []
-    for path in sorted((data_dir / "claims").glob("*.yaml")):
-        try:
-            document = _Document(path)
-        except LoadError as problem:
-            problems.add(problem)
-            continue
-        claims_file = document.validate(ClaimsFile, problems)
-        if claims_file is None:  # keep the valid claims, so that references to them still resolve
-            source = document.data.get("source") if isinstance(document.data, dict) else None
-            claims = tuple(document.valid_items("claims", Claim))
-            invalid |= document.ids("claims") - {c.id for c in claims}
-            claims_file = ClaimsFile(source=str(source), claims=claims) if claims and source else None
-        if claims_file is not None:
-            claims_files.append((document, claims_file))
-
-    sources, actors, vocabulary = _with_proposals(sources, actors, vocabulary, claims_files, allow_drafts, problems)
+    paths = sorted((data_dir / "claims").glob("*.yaml"))
+    read = {p: _read_claims_file(p, problems, invalid) for p in paths if f"claims/{p.name}" not in reuse}
+    drafts = [f for f in read.values() if f is not None]
+    sources, actors, vocabulary = _with_proposals(sources, actors, vocabulary, drafts, allow_drafts, problems)
     texts = {}
     for source in sources:
         if source.text:
@@ -307,16 +353,57 @@ def _load_dataset(data_dir: Path, allow_drafts: bool, problems: _Problems) -> Da
             except LoadError as problem:
                 problems.add(problem)
                 invalid.add(f"{source.id}:")  # its spans cannot be checked: say so once, above
+    # a file not read again stays so only while the text its spans were checked against is the same
+    hashes = {s.id: s.sha256 for s in sources}
+    reused = {
+        f"claims/{p.name}": reuse[f"claims/{p.name}"]
+        for p in paths
+        if p not in read and hashes.get(reuse[f"claims/{p.name}"].source) == reuse[f"claims/{p.name}"].text_sha256
+    }
+    read |= {
+        p: _read_claims_file(p, problems, invalid) for p in paths if p not in read and f"claims/{p.name}" not in reused
+    }
+    checked = [found for p in paths if (found := read.get(p)) is not None]
+
+    indexes = {f"claims/{d.path.name}": ClaimsIndex.of(f, hashes.get(f.source)) for d, f in checked} | reused
     dataset = Dataset(
         sources=tuple(sources),
         actors=tuple(actors),
         vocabulary=vocabulary,
-        claims_files=tuple(f for _, f in claims_files),
+        claims_files=tuple(f for _, f in checked),
+        paths=tuple(f"claims/{d.path.name}" for d, _ in checked),
         texts=texts,
+        indexes=dict(sorted(indexes.items())),
     )
     _check_catalogue(data_dir, dataset, problems, invalid)
-    _check_claims(dataset, claims_files, allow_drafts, problems, invalid)
+    _check_claims(dataset, checked, allow_drafts, problems, invalid)
+    _check_reused(data_dir, dataset, reused, allow_drafts, problems, invalid)
     return dataset
+
+
+def _read_claims_file(path: Path, problems: _Problems, invalid: set[str]) -> tuple[_Document, ClaimsFile] | None:
+    """One claims file, validated on its own; after a problem, its claims that are valid on their own."""
+    try:
+        document = _Document(path)
+    except LoadError as problem:
+        problems.add(problem)
+        return None
+    claims_file = document.validate(ClaimsFile, problems)
+    if claims_file is None:  # keep the valid claims, so that references to them still resolve
+        source = document.data.get("source") if isinstance(document.data, dict) else None
+        claims = tuple(document.valid_items("claims", Claim))
+        invalid |= document.ids("claims") - {c.id for c in claims}
+        claims_file = ClaimsFile(source=str(source), claims=claims) if claims and source else None
+    return (document, claims_file) if claims_file is not None else None
+
+
+def read_claims_file(path: Path) -> ClaimsFile:
+    """One claims file as a model (its references not checked): for a graph rebuilt from a file read before."""
+    problems = _Problems()
+    found = _read_claims_file(path, problems, set())
+    problems.raise_any()
+    assert found is not None
+    return found[1]
 
 
 def _catalogue(
@@ -346,7 +433,7 @@ def _with_proposals(
     sources: list[Source],
     actors: list[Actor],
     vocabulary: Vocabulary,
-    claims_files: list[tuple[_Document, ClaimsFile]],
+    claims_files: Sequence[tuple[_Document, ClaimsFile]],
     allow_drafts: bool,
     problems: _Problems,
 ) -> tuple[list[Source], list[Actor], Vocabulary]:
@@ -437,7 +524,7 @@ class _Known:
         self.sources = {s.id for s in dataset.sources} | invalid
         self.metrics = {c.id for c in dataset.vocabulary.metrics} | invalid
         self.instruments = {c.id for c in dataset.vocabulary.instruments} | invalid
-        self.claims = {c.id for _, c in dataset.claims()} | invalid
+        self.claims = {c for index in dataset.indexes.values() for c in index.claims} | invalid
 
 
 def _check_claims(
@@ -449,20 +536,65 @@ def _check_claims(
 ) -> None:
     """Every quote at its offsets, every reference resolved, every id unique."""
     known = _Known(dataset, invalid)
-    seen: set[str] = set()
+    # ids of the claims files not read again count as seen first: a new claim may not reuse one
+    parsed = {f"claims/{d.path.name}" for d, _ in claims_files}
+    seen = {c for path, index in dataset.indexes.items() if path not in parsed for c in index.claims}
     for document, claims_file in claims_files:
-        if claims_file.source not in known.sources:
-            line = document.line_of(["source"])
-            problems.add(LoadError(document.path, f"unknown source {claims_file.source!r}", line))
-            continue
-        text: str | None = dataset.texts.get(claims_file.source)
-        if text is None and {claims_file.source, f"{claims_file.source}:"} & invalid:
-            text = ""  # its source or text is wrong, as reported: no span is checked against it
-        for index, claim in enumerate(claims_file.claims):
-            for problem, field in _claim_problems(claim, claims_file.source, text, known, seen, allow_drafts):
-                location: list[int | str] = ["claims", index, *(field.split(".") if field else [])]
-                problems.add(LoadError(document.path, problem, document.line_of(location), f"claim {claim.id}"))
-            seen.add(claim.id)
+        _check_claims_file(document, claims_file, dataset, known, seen, problems, allow_drafts, invalid)
+
+
+def _check_claims_file(
+    document: _Document,
+    claims_file: ClaimsFile,
+    dataset: Dataset,
+    known: _Known,
+    seen: set[str],
+    problems: _Problems,
+    allow_drafts: bool,
+    invalid: set[str],
+) -> None:
+    """The claims of one file; ``seen`` holds the claim ids met so far, and gets this file's."""
+    if claims_file.source not in known.sources:
+        line = document.line_of(["source"])
+        problems.add(LoadError(document.path, f"unknown source {claims_file.source!r}", line))
+        return
+    text: str | None = dataset.texts.get(claims_file.source)
+    if text is None and {claims_file.source, f"{claims_file.source}:"} & invalid:
+        text = ""  # its source or text is wrong, as reported: no span is checked against it
+    for index, claim in enumerate(claims_file.claims):
+        for problem, field in _claim_problems(claim, claims_file.source, text, known, seen, allow_drafts):
+            location: list[int | str] = ["claims", index, *(field.split(".") if field else [])]
+            problems.add(LoadError(document.path, problem, document.line_of(location), f"claim {claim.id}"))
+        seen.add(claim.id)
+
+
+def _check_reused(
+    data_dir: Path,
+    dataset: Dataset,
+    reused: dict[str, ClaimsIndex],
+    allow_drafts: bool,
+    problems: _Problems,
+    invalid: set[str],
+) -> None:
+    """The references of files not read again, from their indexes; one with a problem is read to say where."""
+    known = _Known(dataset, invalid)
+    for relative, index in reused.items():
+        dangling = (
+            (index.drafts and not allow_drafts)
+            or index.source not in known.sources
+            or not known.actors.issuperset(index.actors)
+            or not known.metrics.issuperset(index.metrics)
+            or not known.instruments.issuperset(index.instruments)
+            or not known.sources.issuperset(index.sources)
+            or not known.claims.issuperset(index.upstream)
+        )
+        if dangling:
+            # read it for the lines and claims of its problems, as a changed file would be
+            document = _Document(data_dir / relative)
+            claims_file = document.validate(ClaimsFile, problems)
+            if claims_file is not None:
+                others = {c for path, i in dataset.indexes.items() if path != relative for c in i.claims}
+                _check_claims_file(document, claims_file, dataset, known, others, problems, allow_drafts, invalid)
 
 
 def _claim_problems(

@@ -442,8 +442,11 @@ class Dataset(Record):
     sources: tuple[Source, ...]
     actors: tuple[Actor, ...]
     vocabulary: Vocabulary
-    claims_files: tuple[ClaimsFile, ...]
+    claims_files: tuple[ClaimsFile, ...]  # the claims files read (all, unless a build reused some)
+    paths: tuple[str, ...] = ()  # of each claims file read, relative to the data folder (claims/x.yaml)
     texts: dict[str, str]  # source id → its text
+    #: every claims file (read or reused) by its path in the data folder → kg.load.ClaimsIndex
+    indexes: dict[str, Any] = {}
 
     def claims(self) -> list[tuple[str, Claim]]:
         """Every claim with the id of its source, in file order."""

@@ -1,13 +1,13 @@
-"""The built graph as a read-only Oxigraph store, rebuilt first when the data is newer.
+"""The built graph as a read-only Oxigraph store, rebuilt first when the data changed.
 
-Commands that read the graph (query, figures, trace, flows, check) open the store that
-``kg build`` left in the build folder instead of re-parsing Turtle: opening it costs a few
-milliseconds whatever the size of the graph.
+Commands that read the graph (query, figures, trace, flows, check) open the store of the build
+folder's current generation instead of re-parsing files: opening it costs a few milliseconds
+whatever the size of the graph. Whether the build is stale is judged by content (see
+:mod:`kg.inputs`); a stale or missing build is made again first, under the build folder's lock.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from decimal import Decimal
@@ -26,46 +26,23 @@ class StoreError(Exception):
     """The build folder holds no usable store."""
 
 
-ONTOLOGY = Path(__file__).resolve().parent.parent / "ontology" / "kg.ttl"  # as kg.build reads it
-
-
-def newest_input(data_dir: Path) -> float:
-    """Modification time of the newest file a build reads (data files and the ontology).
-
-    Every command that opens the store asks this, so it walks the folder with os.scandir and
-    imports nothing heavy: Path.rglob took 175 ms on a corpus of 4,600 files, this 13 ms.
-    """
-    newest = ONTOLOGY.stat().st_mtime if ONTOLOGY.exists() else 0.0
-    folders = [str(data_dir)] if Path(data_dir).is_dir() else []
-    while folders:
-        with os.scandir(folders.pop()) as entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=True):
-                    folders.append(entry.path)
-                elif entry.is_file():
-                    newest = max(newest, entry.stat().st_mtime)
-    return newest
-
-
-def is_stale(data_dir: Path, build_dir: Path) -> bool:
-    store = Path(build_dir) / STORE_DIR
-    return not store.is_dir() or store.stat().st_mtime < newest_input(data_dir)
-
-
 def open_store(build_dir: Path, data_dir: Path | None = None) -> Store:
-    """The build's store, read-only; with ``data_dir``, (re)build it first when it is missing or stale."""
-    if data_dir is not None and is_stale(data_dir, build_dir):
-        from kg.build import build
-        from kg.load import load_dataset
+    """The current build's store, read-only; with ``data_dir``, (re)built first when missing or stale."""
+    from kg.buildfolder import check_ours, current
 
-        build(load_dataset(data_dir), build_dir)
-    path = Path(build_dir) / STORE_DIR
-    if not path.is_dir():
-        raise StoreError(f"{path}: no built graph here; run `kg build` first")
+    check_ours(build_dir)  # a folder kg did not make is neither read as a build nor written to
+    if data_dir is not None:
+        from kg.rebuild import is_stale, rebuild
+
+        if is_stale(data_dir, build_dir):
+            rebuild(data_dir, build_dir)
+    generation = current(build_dir)
+    if generation is None:
+        raise StoreError(f"{build_dir}: no built graph here; run `kg build` first")
     try:
-        return Store.read_only(str(path))
+        return Store.read_only(str(generation / STORE_DIR))
     except OSError as err:
-        raise StoreError(f"{path}: cannot open the store ({err})") from None
+        raise StoreError(f"{generation / STORE_DIR}: cannot open the store ({err})") from None
 
 
 def python_value(term: Any) -> Any:

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from kg.build import build
 from kg.load import DEFAULT_DATA, load_dataset
 from kg.models import Dataset
+from kg.rebuild import rebuild
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = FIXTURES / "mini"
@@ -39,12 +39,12 @@ def article() -> Dataset:
 def article_build(tmp_path_factory: pytest.TempPathFactory, article: Dataset) -> Path:
     """The project's own data, built once for the session."""
     build_dir = tmp_path_factory.mktemp("article") / "build"
-    build(article, build_dir)
+    rebuild(DEFAULT_DATA, build_dir)
     return build_dir
 
 
 @pytest.fixture(scope="session")
 def mini_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     build_dir = tmp_path_factory.mktemp("mini") / "build"
-    build(load_dataset(MINI), build_dir)
+    rebuild(MINI, build_dir)
     return build_dir

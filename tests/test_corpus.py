@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from benchmarks.corpus import generate
-from kg.build import build
 from kg.load import load_dataset
+from kg.rebuild import rebuild
 from kg.store import open_store, select
 
 CLAIMS = 200
@@ -48,8 +48,8 @@ def test_it_loads_and_builds(corpus: Path, tmp_path: Path) -> None:
     assert len(claims) == CLAIMS
     assert sum(1 for c in claims if c.flow) > CLAIMS // 5
     assert any(c.formula for c in claims) and any(c.derived_from for c in claims)
-    summary = build(dataset, tmp_path / "build")
-    assert summary.claims == CLAIMS and summary.triples > 20 * CLAIMS
+    summary = rebuild(corpus, tmp_path / "build")
+    assert summary.claims == CLAIMS and summary.quads > 20 * CLAIMS
     store = open_store(tmp_path / "build")
     chain = "SELECT ?x WHERE { actor:us-retirees kg:funds ?x . ?x kg:funds ?y . ?y kg:funds actor:ai-data-centres }"
     assert {row["x"].rsplit("/", 1)[1] for row in select(store, chain)} >= {"us-life-insurers"}

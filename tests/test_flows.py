@@ -15,7 +15,6 @@ import pytest
 from typer.testing import CliRunner
 
 from benchmarks.viz_layout import copy_article
-from kg.build import build
 from kg.cli import app
 from kg.flows import (
     Flow,
@@ -31,7 +30,8 @@ from kg.flows import (
     sources_between,
     ultimate_sources,
 )
-from kg.load import DEFAULT_DATA, load_dataset
+from kg.load import DEFAULT_DATA
+from kg.rebuild import rebuild
 from kg.store import open_store
 from tests.conftest import FIXTURES
 
@@ -39,16 +39,22 @@ ARTICLE = "article-zh"
 MULTI = FIXTURES / "multi"
 
 
+Built = tuple[Path, Path]  # a dataset folder and its build folder
+
+
 @pytest.fixture(scope="module", params=["shipped", "with-a-copy"])
-def curated_build(
-    request: pytest.FixtureRequest, article_build: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Path:
+def curated(request: pytest.FixtureRequest, article_build: Path, tmp_path_factory: pytest.TempPathFactory) -> Built:
     """The shipped data as it is, and again with the article copied as source article-zh-copy."""
     if request.param == "shipped":
-        return article_build
+        return DEFAULT_DATA, article_build
     folder = tmp_path_factory.mktemp("with-a-copy")
-    build(load_dataset(copy_article(DEFAULT_DATA, folder / "data")), folder / "build")
-    return folder / "build"
+    rebuild(copy_article(DEFAULT_DATA, folder / "data"), folder / "build")
+    return folder / "data", folder / "build"
+
+
+@pytest.fixture(scope="module")
+def curated_build(curated: Built) -> Path:
+    return curated[1]
 
 
 @pytest.fixture(scope="module")
@@ -57,14 +63,20 @@ def article_flows(curated_build: Path) -> list[Flow]:
 
 
 @pytest.fixture(scope="module")
-def multi_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def multi(tmp_path_factory: pytest.TempPathFactory) -> Built:
     build_dir = tmp_path_factory.mktemp("multi") / "build"
-    build(load_dataset(MULTI), build_dir)
-    return build_dir
+    rebuild(MULTI, build_dir)
+    return MULTI, build_dir
 
 
-def run(runner: CliRunner, build_dir: Path, *args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, [*args, "--build", str(build_dir)])
+@pytest.fixture(scope="module")
+def multi_build(multi: Built) -> Path:
+    return multi[1]
+
+
+def run(runner: CliRunner, built: Built, *args: str) -> tuple[int, str, str]:
+    """A command on a dataset and its build (without --data, a build of data/ would replace it)."""
+    result = runner.invoke(app, [*args, "--data", str(built[0]), "--build", str(built[1])])
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -132,8 +144,8 @@ def test_unknown_actor_lists_closest(curated_build: Path) -> None:
         resolve_actor(actors(open_store(curated_build)), "Oracel")
 
 
-def test_flows_json(runner: CliRunner, curated_build: Path) -> None:
-    code, out, _ = run(runner, curated_build, "flows", "--source", ARTICLE, "--format", "json")
+def test_flows_json(runner: CliRunner, curated: Built) -> None:
+    code, out, _ = run(runner, curated, "flows", "--source", ARTICLE, "--format", "json")
     assert code == 0
     records = json.loads(out)
     assert len(records) == 28 and {r["source"] for r in records} == {ARTICLE}
@@ -166,8 +178,8 @@ def test_flows_json(runner: CliRunner, curated_build: Path) -> None:
         pytest.param(["funders", "nobody at all"], 2, "no actor named 'nobody at all'", id="unknown"),
     ],
 )
-def test_flow_commands(runner: CliRunner, curated_build: Path, args: list[str], code: int, expected: str) -> None:
-    result = runner.invoke(app, [*args, "--source", ARTICLE, "--build", str(curated_build)])
+def test_flow_commands(runner: CliRunner, curated: Built, args: list[str], code: int, expected: str) -> None:
+    result = runner.invoke(app, [*args, "--source", ARTICLE, "--data", str(curated[0]), "--build", str(curated[1])])
     assert result.exit_code == code, result.output
     assert expected in result.output
 
@@ -223,8 +235,8 @@ def test_check_sources_lists_the_known_ones() -> None:
         pytest.param([], {"wire-en", "bao-zh", "example-report"}, id="all"),
     ],
 )
-def test_source_filter(runner: CliRunner, multi_build: Path, options: list[str], wanted: set[str]) -> None:
-    code, out, _ = run(runner, multi_build, "flows", "--format", "json", *options)
+def test_source_filter(runner: CliRunner, multi: Built, options: list[str], wanted: set[str]) -> None:
+    code, out, _ = run(runner, multi, "flows", "--format", "json", *options)
     assert code == 0
     assert {r["source"] for r in json.loads(out)} == wanted
 
@@ -240,14 +252,14 @@ def test_source_filter(runner: CliRunner, multi_build: Path, options: list[str],
         pytest.param(["viz"], id="viz"),
     ],
 )
-def test_an_unknown_source_is_one_line_and_exit_2(runner: CliRunner, multi_build: Path, command: list[str]) -> None:
-    code, out, err = run(runner, multi_build, *command, "--source", "wire-en,wire-fr")
+def test_an_unknown_source_is_one_line_and_exit_2(runner: CliRunner, multi: Built, command: list[str]) -> None:
+    code, out, err = run(runner, multi, *command, "--source", "wire-en,wire-fr")
     assert code == 2 and out == ""
     assert err == "error: no source 'wire-fr' in the graph; known: wire-en, bao-zh, example-report\n"  # closest first
 
 
-def test_the_table_has_a_source_column(runner: CliRunner, multi_build: Path) -> None:
-    code, out, _ = run(runner, multi_build, "funders", "Widget AI")
+def test_the_table_has_a_source_column(runner: CliRunner, multi: Built) -> None:
+    code, out, _ = run(runner, multi, "funders", "Widget AI")
     assert code == 0
     header = next(line for line in out.splitlines() if line.startswith("┃"))
     assert [c.strip() for c in header.strip("┃ ").split("┃")] == [
@@ -256,8 +268,8 @@ def test_the_table_has_a_source_column(runner: CliRunner, multi_build: Path) -> 
     assert "example-report" in out and "wire-en" in out and "bao-zh" in out
 
 
-def test_a_chain_says_the_source_of_every_hop(runner: CliRunner, multi_build: Path) -> None:
-    code, out, _ = run(runner, multi_build, "chain", "acme-capital", "data-centres", "--source", "bao-zh")
+def test_a_chain_says_the_source_of_every_hop(runner: CliRunner, multi: Built) -> None:
+    code, out, _ = run(runner, multi, "chain", "acme-capital", "data-centres", "--source", "bao-zh")
     assert code == 0
     assert out.splitlines() == [
         "path 1 (2 hops):",
@@ -267,13 +279,13 @@ def test_a_chain_says_the_source_of_every_hop(runner: CliRunner, multi_build: Pa
     ]
 
 
-def test_who_pays_names_the_sources_behind_each_funder(runner: CliRunner, multi_build: Path) -> None:
-    code, out, _ = run(runner, multi_build, "who-pays", "data-centres", "--format", "json")
+def test_who_pays_names_the_sources_behind_each_funder(runner: CliRunner, multi: Built) -> None:
+    code, out, _ = run(runner, multi, "who-pays", "data-centres", "--format", "json")
     assert code == 0
     found = {s["id"]: s for s in json.loads(out)["sources"]}
     assert found["acme-capital"]["according_to"] == ["bao-zh", "example-report", "wire-en"]
     assert found["acme-capital"]["zh"] == "极致资本" and found["acme-capital"]["hops"] == 2
-    code, out, _ = run(runner, multi_build, "who-pays", "data-centres", "--source", "bao-zh")
+    code, out, _ = run(runner, multi, "who-pays", "data-centres", "--source", "bao-zh")
     assert out.splitlines()[1] == "  Acme Capital / 极致资本 (2 hops upstream; according to bao-zh)"
 
 
@@ -310,13 +322,13 @@ def test_one_label_actors_resolve(multi_build: Path, name: str, actor: str) -> N
     assert resolve_actor(actors(open_store(multi_build)), name).id == actor
 
 
-def test_one_label_actors_in_the_commands(runner: CliRunner, multi_build: Path) -> None:
-    code, out, _ = run(runner, multi_build, "recipients", "星辰基金", "--format", "json")
+def test_one_label_actors_in_the_commands(runner: CliRunner, multi: Built, multi_build: Path) -> None:
+    code, out, _ = run(runner, multi, "recipients", "星辰基金", "--format", "json")
     assert code == 0
     records = json.loads(out)
     assert {r["recipient"]["id"] for r in records} == {"widget-ai", "data-centres"}
     assert records[0]["funder"] == {"id": "xingchen-fund", "en": None, "zh": "星辰基金", "type": "Fund"}
-    code, out, _ = run(runner, multi_build, "funders", "星辰基金")
+    code, out, _ = run(runner, multi, "funders", "星辰基金")
     assert code == 0 and "funders of 星辰基金: 1" in out and "Acme Capital / 极致资本" in out
     with pytest.raises(UnknownActor, match=r"closest: xingchen-fund \(星辰基金\)"):
         resolve_actor(actors(open_store(multi_build)), "星辰基")

@@ -179,14 +179,19 @@ def test_cli_bad_input_exits_2_and_keeps_build(
     build_dir = tmp_path / "build"
     first = runner.invoke(app, ["build", "--data", str(mini_copy), "--build", str(build_dir)])
     assert first.exit_code == 0, first.output
-    before = (build_dir / "graph.nt").read_bytes()
+    before = (build_dir / "current").resolve()
     edit(mini_copy)
     result = runner.invoke(app, ["build", "--data", str(mini_copy), "--build", str(build_dir)])
     assert result.exit_code == 2
     assert "Traceback" not in result.output
     assert all(line.startswith("error: ") for line in result.output.splitlines())
-    assert (build_dir / "graph.nt").read_bytes() == before
-    assert sorted(p.name for p in build_dir.parent.iterdir()) == ["build", "data"]
+    assert (build_dir / "current").resolve() == before  # the build before is still the current one
+    assert sorted(p.name for p in build_dir.iterdir() if not p.name.startswith(".")) == [
+        "current",
+        "gen-1",
+        "kg-build.json",
+    ]  # and nothing of the failed one is left
+    assert [p.name for p in build_dir.iterdir() if p.name.startswith(".")] == [".lock"]
 
 
 def test_the_project_data_loads_and_every_file_was_collected(article) -> None:  # type: ignore[no-untyped-def]

@@ -9,6 +9,7 @@ import pytest
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS, SH
 
+from kg.graph import load_graph, union_graph
 from kg.terms import KG
 from tests.conftest import PROJECT
 
@@ -32,7 +33,7 @@ def test_every_term_has_both_labels_and_a_comment(term: rdflib.URIRef) -> None:
 
 
 def test_the_build_uses_only_defined_terms(article_build: Path) -> None:
-    built = rdflib.Graph().parse(article_build / "graph.nt", format="nt")
+    built = union_graph(load_graph(article_build))
     used = {t for triple in built for t in triple if isinstance(t, rdflib.URIRef) and str(t).startswith(KG)}
     assert used - set(DEFINED) - {rdflib.URIRef(KG.rstrip("#"))} == set()
 

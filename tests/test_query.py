@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from kg.cli import app
 from kg.query import QueryError, QueryTimeout, names_service, read_query, run_query, serialize_result
 from kg.store import open_store
-from tests.conftest import PROJECT
+from tests.conftest import MINI, PROJECT
 
 QUERIES = sorted((PROJECT / "examples" / "queries").glob("*.rq"))
 
@@ -176,7 +176,15 @@ def test_queries_never_reach_the_network(mini_build: Path, listener: tuple[int, 
 def test_service_refusal_is_clear(runner: CliRunner, mini_build: Path) -> None:
     result = runner.invoke(
         app,
-        ["query", "-e", "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }", "--build", str(mini_build)],
+        [
+            "query",
+            "-e",
+            "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
+            "--build",
+            str(mini_build),
+            "--data",
+            str(MINI),
+        ],
     )
     assert result.exit_code == 2
     assert "SERVICE" in result.output and "refused" in result.output and "--allow-service" in result.output
@@ -198,14 +206,18 @@ def test_names_service(query: str, expected: bool) -> None:
 
 
 def test_malformed_query_names_its_position(runner: CliRunner, mini_build: Path) -> None:
-    result = runner.invoke(app, ["query", "-e", "SELECT ?s WHERE {\n  ?s ?p \n}", "--build", str(mini_build)])
+    result = runner.invoke(
+        app, ["query", "-e", "SELECT ?s WHERE {\n  ?s ?p \n}", "--build", str(mini_build), "--data", str(MINI)]
+    )
     assert result.exit_code == 2
     assert "malformed query at line 3, column " in result.output
     assert result.output.count("\n") == 1
 
 
 def test_empty_result_says_so(runner: CliRunner, mini_build: Path) -> None:
-    result = runner.invoke(app, ["query", "-e", "SELECT ?s WHERE { ?s a kg:Nothing }", "--build", str(mini_build)])
+    result = runner.invoke(
+        app, ["query", "-e", "SELECT ?s WHERE { ?s a kg:Nothing }", "--build", str(mini_build), "--data", str(MINI)]
+    )
     assert result.exit_code == 0
     assert "no results" in result.output
 
@@ -235,23 +247,29 @@ def test_result_formats(mini_build: Path) -> None:
 
 def test_construct_gives_turtle(runner: CliRunner, mini_build: Path) -> None:
     query = "CONSTRUCT { ?a kg:funds ?b } WHERE { ?a kg:funds ?b }"
-    result = runner.invoke(app, ["query", "-e", query, "--build", str(mini_build)])
+    result = runner.invoke(app, ["query", "-e", query, "--build", str(mini_build), "--data", str(MINI)])
     assert result.exit_code == 0
     graph = rdflib.Graph().parse(data=result.stdout, format="turtle")
     assert len(graph) == 3
-    nt = runner.invoke(app, ["query", "-e", query, "--format", "ntriples", "--build", str(mini_build)])
+    nt = runner.invoke(
+        app, ["query", "-e", query, "--format", "ntriples", "--build", str(mini_build), "--data", str(MINI)]
+    )
     assert len(rdflib.Graph().parse(data=nt.stdout, format="nt")) == 3
 
 
 def test_query_from_stdin_and_file(runner: CliRunner, mini_build: Path, tmp_path: Path) -> None:
     query = "SELECT ?id WHERE { ?a a kg:Actor ; dcterms:identifier ?id } ORDER BY ?id LIMIT 1"
-    from_stdin = runner.invoke(app, ["query", "-", "--format", "csv", "--build", str(mini_build)], input=query)
+    from_stdin = runner.invoke(
+        app, ["query", "-", "--format", "csv", "--build", str(mini_build), "--data", str(MINI)], input=query
+    )
     assert from_stdin.stdout.splitlines() == ["id", "acme-capital"]
     path = tmp_path / "q.rq"
     path.write_text(query, encoding="utf-8")
-    from_file = runner.invoke(app, ["query", str(path), "--format", "csv", "--build", str(mini_build)])
+    from_file = runner.invoke(
+        app, ["query", str(path), "--format", "csv", "--build", str(mini_build), "--data", str(MINI)]
+    )
     assert from_file.stdout == from_stdin.stdout
-    missing = runner.invoke(app, ["query", str(tmp_path / "none.rq"), "--build", str(mini_build)])
+    missing = runner.invoke(app, ["query", str(tmp_path / "none.rq"), "--build", str(mini_build), "--data", str(MINI)])
     assert missing.exit_code == 2 and "no such query file" in missing.output
 
 

@@ -77,7 +77,7 @@ def _count(base: str, query: str) -> int:
 
 def test_push_then_query_then_push_again_replaces(server: str, mini_build: Path, article_build: Path) -> None:
     mini = push(mini_build, f"{server}/store")
-    assert mini.graphs == 2  # one per source: mini and example-report
+    assert mini.graphs == 3  # one per source, mini and example-report, and the findings
     article = push(article_build, f"{server}/store")
     triples = _count(server, COUNT_ALL)
     graphs = _count(server, COUNT_GRAPHS)

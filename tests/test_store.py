@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 from pyoxigraph import Literal, NamedNode
 
-from kg.build import build
-from kg.load import load_dataset
-from kg.store import StoreError, compact_term, is_stale, open_store, select
+from kg.rebuild import is_stale, rebuild
+from kg.store import StoreError, compact_term, open_store, select
 from tests.conftest import MINI
 
 
@@ -20,17 +19,46 @@ def test_missing_store_says_what_to_do(tmp_path: Path) -> None:
         open_store(tmp_path / "nowhere")
 
 
-def test_rebuilds_when_the_data_is_newer(tmp_path: Path) -> None:
+def test_rebuilds_when_the_data_changed(tmp_path: Path) -> None:
     data = tmp_path / "data"
     shutil.copytree(MINI, data)
     build_dir = tmp_path / "build"
-    build(load_dataset(data), build_dir)
+    rebuild(data, build_dir)
     assert not is_stale(data, build_dir)
-    earlier = (data / "actors.yaml").stat().st_mtime - 60
-    os.utime(build_dir / "store", (earlier, earlier))  # as if the data was edited after the build
+    actors = data / "actors.yaml"
+    actors.write_text(actors.read_text(encoding="utf-8") + "# an edit\n", encoding="utf-8")
     assert is_stale(data, build_dir)
     open_store(build_dir, data)  # rebuilds
     assert not is_stale(data, build_dir)
+
+
+def test_an_edit_that_keeps_the_file_time_is_seen(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(MINI, data)
+    build_dir = tmp_path / "build"
+    rebuild(data, build_dir)
+    claims = data / "claims" / "mini.yaml"
+    stat = claims.stat()
+    claims.write_text(claims.read_text(encoding="utf-8").replace("kind: fact", "kind: estimate", 1), encoding="utf-8")
+    os.utime(claims, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # as cp -p or an unzip would
+    assert is_stale(data, build_dir)
+
+
+def test_answers_come_from_the_data_asked_for(tmp_path: Path) -> None:
+    other = tmp_path / "other"
+    shutil.copytree(MINI, other)
+    build_dir = tmp_path / "build"
+    rebuild(MINI, build_dir)
+    assert is_stale(other, build_dir)  # another folder, even with the same content
+    assert not is_stale(MINI, build_dir)
+
+
+def test_an_empty_data_folder_is_refused(tmp_path: Path) -> None:
+    from kg.load import LoadError
+
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(LoadError, match="not a dataset folder"):
+        open_store(tmp_path / "build", tmp_path / "empty")
 
 
 def test_select_binds_values_without_pasting(mini_build: Path) -> None:

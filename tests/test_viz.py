@@ -25,11 +25,11 @@ import pytest
 from typer.testing import CliRunner
 
 from benchmarks.viz_layout import MEASURE_LABELS, copy_article, overlaps, screen_corpus
-from kg.build import build
 from kg.cli import app
 from kg.figures import figures
 from kg.flows import Actor, Flow, UnknownSource, flows, funding_graph
-from kg.load import DEFAULT_DATA, load_dataset
+from kg.load import DEFAULT_DATA
+from kg.rebuild import rebuild
 from kg.store import open_store
 from kg.trace import evidence
 from kg.viz import SOURCE_COLOURS, build_page, context_segments, draw, json_for_html, period_words, render, write_page
@@ -65,7 +65,7 @@ def curated_build(
     if request.param == "shipped":
         return article_build
     folder = tmp_path_factory.mktemp("with-a-copy")
-    build(load_dataset(copy_article(DEFAULT_DATA, folder / "data")), folder / "build")
+    rebuild(copy_article(DEFAULT_DATA, folder / "data"), folder / "build")
     return folder / "build"
 
 
@@ -78,7 +78,7 @@ def article_page(curated_build: Path) -> str:
 def multi_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Three sources in two languages; Widget AI is named in English only, 星辰基金 in Chinese only."""
     build_dir = tmp_path_factory.mktemp("multi") / "build"
-    build(load_dataset(FIXTURES / "multi"), build_dir)
+    rebuild(FIXTURES / "multi", build_dir)
     return build_dir
 
 
@@ -86,7 +86,7 @@ def multi_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def corpus_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Many sources and many arrows: data/, a copy of the article, the two-language fixture, a synthetic corpus."""
     folder = tmp_path_factory.mktemp("corpus")
-    build(load_dataset(screen_corpus(folder / "data")), folder / "build")
+    rebuild(screen_corpus(folder / "data"), folder / "build")
     return folder / "build"
 
 
@@ -443,7 +443,7 @@ claims:
     (mini_copy / "claims" / "mini.yaml").write_text(claims, encoding="utf-8")
     (mini_copy / "claims" / "example-report.yaml").unlink()
     build_dir = tmp_path / "hostile-build"
-    build(load_dataset(mini_copy), build_dir)
+    rebuild(mini_copy, build_dir)
     return build_dir
 
 
