@@ -380,15 +380,32 @@ class FlowFormat(StrEnum):
 
 Depth = Annotated[int, typer.Option("--depth", min=1, help="Longest path followed, in hops.")]
 PathLimit = Annotated[int, typer.Option("--limit", min=1, help="Most paths listed.")]
+SourceIds = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--source",
+        help="Only the flows of these source ids: repeat it, or separate ids with commas (article-zh,wsj-x).",
+        show_default=False,
+    ),
+]
 
 
-def _open_flows(data: Path, build_dir: Path) -> tuple[Any, dict[str, Any]]:
-    from kg.flows import actors
+def _open_flows(data: Path, build_dir: Path, source: list[str] | None) -> tuple[Any, dict[str, Any], list[str] | None]:
+    """The store, its actors, and the source ids asked for (None: every source); unknown ids exit 2."""
+    from kg.flows import UnknownSource, actors, check_sources, sources
     from kg.store import open_store
 
     with known_errors():
         store = open_store(build_dir, data)
-    return store, actors(store)
+    if source is None:
+        return store, actors(store), None
+    wanted = [part.strip() for option in source for part in option.split(",") if part.strip()]
+    if not wanted:
+        fail("--source needs at least one source id")
+    try:
+        return store, actors(store), check_sources(sources(store), wanted)
+    except UnknownSource as err:
+        fail(str(err))
 
 
 def _resolve(known: dict[str, Any], name: str) -> Any:
@@ -411,12 +428,13 @@ def _show_flows(found: list[Any], fmt: FlowFormat, title: str) -> None:
         return
     records = [
         {
-            "funder": f"{f.funder.en} / {f.funder.zh}",
-            "recipient": f"{f.recipient.en} / {f.recipient.zh}",
-            "instrument": f.instrument["en"],
+            "funder": f.funder.names(),
+            "recipient": f.recipient.names(),
+            "instrument": f.instrument_name(),
             "amount": f.amount(),
             "period": f.period,
             "kind": f.kind,
+            "source": f.source,
             "claim": f.claim,
         }
         for f in found
@@ -426,77 +444,91 @@ def _show_flows(found: list[Any], fmt: FlowFormat, title: str) -> None:
 
 @app.command()
 def flows(
+    source: SourceIds = None,
     fmt: Annotated[FlowFormat, typer.Option("--format", help="table or json.")] = FlowFormat.table,
     data: DataDir = DEFAULT_DATA,
     build_dir: BuildDir = Path("build"),
 ) -> None:
-    """List every funding flow: funder, recipient, instrument, amount, period, claim.
+    """List every funding flow: funder, recipient, instrument, amount, period, kind, source, claim.
 
-    Example: kg flows --format json
+    Examples:
+
+      kg flows --source article-zh
+
+      kg flows --format json
     """
     from kg.flows import flows as list_flows
 
-    store, _ = _open_flows(data, build_dir)
-    _show_flows(list_flows(store), fmt, "funding flows")
+    store, _, chosen = _open_flows(data, build_dir, source)
+    _show_flows(list_flows(store, source_ids=chosen), fmt, "funding flows")
 
 
 @app.command()
 def funders(
     actor: Annotated[str, typer.Argument(help="Actor id, or English or Chinese name.")],
+    source: SourceIds = None,
     fmt: Annotated[FlowFormat, typer.Option("--format", help="table or json.")] = FlowFormat.table,
     data: DataDir = DEFAULT_DATA,
     build_dir: BuildDir = Path("build"),
 ) -> None:
-    """Who funds ACTOR directly.
+    """Who funds ACTOR directly, and which source says so.
 
-    Example: kg funders 人寿保险公司
+    Example: kg funders 人寿保险公司 --source article-zh
     """
     from kg.flows import flows as list_flows
 
-    store, known = _open_flows(data, build_dir)
+    store, known, chosen = _open_flows(data, build_dir, source)
     target = _resolve(known, actor)
-    _show_flows(list_flows(store, recipient=target.id), fmt, f"funders of {target.en}")
+    _show_flows(list_flows(store, recipient=target.id, source_ids=chosen), fmt, f"funders of {target.name()}")
 
 
 @app.command()
 def recipients(
     actor: Annotated[str, typer.Argument(help="Actor id, or English or Chinese name.")],
+    source: SourceIds = None,
     fmt: Annotated[FlowFormat, typer.Option("--format", help="table or json.")] = FlowFormat.table,
     data: DataDir = DEFAULT_DATA,
     build_dir: BuildDir = Path("build"),
 ) -> None:
-    """Whom ACTOR funds directly.
+    """Whom ACTOR funds directly, and which source says so.
 
     Example: kg recipients "US life insurers"
     """
     from kg.flows import flows as list_flows
 
-    store, known = _open_flows(data, build_dir)
-    source = _resolve(known, actor)
-    _show_flows(list_flows(store, funder=source.id), fmt, f"recipients of {source.en}")
+    store, known, chosen = _open_flows(data, build_dir, source)
+    funder = _resolve(known, actor)
+    _show_flows(list_flows(store, funder=funder.id, source_ids=chosen), fmt, f"recipients of {funder.name()}")
 
 
 @app.command()
 def chain(
     start: Annotated[str, typer.Argument(metavar="FROM", help="Actor where the money starts.")],
     end: Annotated[str, typer.Argument(metavar="TO", help="Actor where it ends.")],
+    source: SourceIds = None,
     depth: Depth = 6,
     limit: PathLimit = 200,
     fmt: Annotated[FlowFormat, typer.Option("--format", help="table or json.")] = FlowFormat.table,
     data: DataDir = DEFAULT_DATA,
     build_dir: BuildDir = Path("build"),
 ) -> None:
-    """Every path of funding flows from FROM to TO, with the amount at each hop.
+    """Every path of funding flows from FROM to TO, with the amount and the source at each hop.
 
-    Example: kg chain "annuity buyers" "data centres"
+    With --source, only the flows those sources claim make up the paths.
+
+    Examples:
+
+      kg chain "annuity buyers" "data centres"
+
+      kg chain us-retirees ai-data-centres --source article-zh --format json
     """
     from kg.flows import chains, funding_graph, iter_hops
     from kg.flows import flows as list_flows
     from kg.output import to_json
 
-    store, known = _open_flows(data, build_dir)
+    store, known, chosen = _open_flows(data, build_dir, source)
     first, last = _resolve(known, start), _resolve(known, end)
-    found = chains(funding_graph(list_flows(store)), first.id, last.id, depth=depth, limit=limit)
+    found = chains(funding_graph(list_flows(store, source_ids=chosen)), first.id, last.id, depth=depth, limit=limit)
     if fmt is FlowFormat.json:
         emit(to_json({"paths": [[f.as_dict() for f in p] for p in found.paths], "cut": found.cut}))
     else:
@@ -505,13 +537,14 @@ def chain(
     if found.cut:
         typer.echo(f"note: {found.cut}", err=True)
     if not found.paths:
-        typer.echo(f"no path of funding flows from {first.en} to {last.en}", err=True)
+        typer.echo(f"no path of funding flows from {first.name()} to {last.name()}", err=True)
         raise typer.Exit(1)
 
 
 @app.command("who-pays")
 def who_pays(
     actor: Annotated[str, typer.Argument(help="Actor id, or English or Chinese name.")],
+    source: SourceIds = None,
     depth: Depth = 6,
     fmt: Annotated[FlowFormat, typer.Option("--format", help="table or json.")] = FlowFormat.table,
     data: DataDir = DEFAULT_DATA,
@@ -519,32 +552,41 @@ def who_pays(
 ) -> None:
     """The ultimate sources of ACTOR's money: the funders upstream that nobody funds.
 
-    Example: kg who-pays "data centres"
+    Each comes with the sources (documents) whose flows lead from it to ACTOR.
+
+    Examples:
+
+      kg who-pays "data centres"
+
+      kg who-pays ai-data-centres --source article-zh --format json
     """
     from kg.flows import flows as list_flows
-    from kg.flows import funding_graph, ultimate_sources
+    from kg.flows import funding_graph, sources_between, ultimate_sources
     from kg.output import to_json
 
-    store, known = _open_flows(data, build_dir)
+    store, known, chosen = _open_flows(data, build_dir, source)
     target = _resolve(known, actor)
-    roots, cut = ultimate_sources(funding_graph(list_flows(store)), target.id, depth=depth)
+    graph = funding_graph(list_flows(store, source_ids=chosen))
+    roots, cut = ultimate_sources(graph, target.id, depth=depth)
+    according = {a: sources_between(graph, a, target.id) for a, _ in roots}
     if fmt is FlowFormat.json:
         emit(
             to_json(
                 {
                     "actor": target.as_dict(),
-                    "sources": [{**known[a].as_dict(), "hops": d} for a, d in roots],
+                    "sources": [{**known[a].as_dict(), "hops": d, "according_to": according[a]} for a, d in roots],
                     "cut": cut,
                 }
             )
         )
     elif roots:
-        emit(
-            f"who pays for {target.en} / {target.zh}:\n"
-            + "".join(f"  {known[a].en} / {known[a].zh} ({d} hop{'s' if d > 1 else ''} upstream)\n" for a, d in roots)
-        )
+        lines = [
+            f"  {known[a].names()} ({d} hop{'s' if d > 1 else ''} upstream; according to {', '.join(according[a])})"
+            for a, d in roots
+        ]
+        emit(f"who pays for {target.names()}:\n" + "\n".join(lines))
     else:
-        typer.echo(f"nobody in the graph funds {target.en}", err=True)
+        typer.echo(f"nobody in the graph funds {target.name()}", err=True)
     if cut:
         typer.echo(f"note: {cut}", err=True)
 
@@ -758,6 +800,7 @@ def viz(
     open_page: Annotated[bool, typer.Option("--open", help="Open the page in a web browser.")] = False,
     lang: Annotated[PageLanguage, typer.Option("--lang", help="Language of the labels: en or zh.")] = PageLanguage.en,
     claims: Annotated[bool, typer.Option("--claims", help="Hang the figures about each actor off it.")] = False,
+    source: SourceIds = None,
     max_nodes: Annotated[
         int | None,
         typer.Option(
@@ -769,20 +812,25 @@ def viz(
 ) -> None:
     """Draw who funds whom as one HTML page that works offline; click an arrow to read its quote.
 
-    Actors are coloured by type, sized by money in + out; arrows run from funder to recipient.
+    Actors are coloured by type, sized by money in + out; arrows run from funder to recipient,
+    coloured by the source that claims them (a legend shows or hides each source).
 
-    Example: kg viz --lang zh --claims --open
+    Examples:
+
+      kg viz --lang zh --claims --open
+
+      kg viz --source article-zh,wsj-annuity-sales-2025-11-14 -o two-sources.html
     """
     import webbrowser
 
-    from kg.store import open_store
     from kg.viz import DEFAULT_MAX_NODES, write_page
 
-    with known_errors():
-        store = open_store(build_dir, data)
+    store, _, chosen = _open_flows(data, build_dir, source)
     page = output or build_dir / "graph.html"
     try:
-        size = write_page(page, store, lang=lang.value, claims=claims, max_nodes=max_nodes or DEFAULT_MAX_NODES)
+        size = write_page(
+            page, store, lang=lang.value, claims=claims, max_nodes=max_nodes or DEFAULT_MAX_NODES, source_ids=chosen
+        )
     except OSError as err:
         fail(f"cannot write {page}: {err.strerror or err}")
     emit(f"wrote {page} ({size:,} bytes)")

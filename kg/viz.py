@@ -12,9 +12,17 @@ titles are plain strings (vis-network 9 shows those with ``innerText``), the sid
 with ``createElement``. The click-through evidence is :func:`kg.trace.evidence`'s, the same that
 ``kg trace`` prints.
 
-Physics lays the graph out once and is then switched off. Past ``max_nodes`` actors the page draws
-an aggregated view instead: the actors with the most money, the rest grouped into one node per
-actor type, and it says so at the top.
+Arrows are coloured by the source that claims them (a legend ticks each source on or off), and the
+side panel names the source of every arrow clicked. Actors may be named in one language only: a
+label falls back to the other language, then to the id.
+
+Physics lays the graph out once and is then switched off; the page then makes its first view
+legible (viz.html, ``arrange``): node labels of 14 px on screen at the first fit, no two labels or
+a label and a dot overlapping (nodes are pushed apart until they fit, and in a graph too big for
+every label the least important wait for a zoom), amounts on the arrows from a zoom level on and on
+hover, periods in words ("by 2028", "2025年上半年"). Past ``max_nodes`` actors the page draws an
+aggregated view instead: the actors with the most money, the rest grouped into one node per actor
+type, and it says so at the top.
 """
 
 from __future__ import annotations
@@ -26,8 +34,9 @@ import itertools
 import json
 import math
 import re
+import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -35,7 +44,7 @@ from typing import Any
 
 from pyoxigraph import Store
 
-from kg.flows import Actor, Flow
+from kg.flows import Actor, Flow, SourceInfo
 from kg.trace import Evidence
 
 LANGUAGES = ("en", "zh")
@@ -67,6 +76,25 @@ TYPE_COLOURS = {
     "Media outlet": "#d4a6c8",
 }
 _SPARE_COLOURS = ("#79706e", "#f1ce63", "#a0cbe8", "#ffbe7d", "#e6c8a0", "#9d7660")
+# Arrows by source: dark enough to read as thin lines on white, apart from one another; the sources
+# with the most flows get them in order, the rest share the grey (each keeps its own checkbox).
+SOURCE_COLOURS = (
+    "#1f77b4",
+    "#d62728",
+    "#2ca02c",
+    "#9467bd",
+    "#ff7f0e",
+    "#8c564b",
+    "#e377c2",
+    "#17becf",
+    "#bcbd22",
+    "#393b79",
+    "#637939",
+    "#843c39",
+)
+OTHER_SOURCES_COLOUR = "#8a939c"
+# A node label wraps past this many columns (a Chinese character takes two).
+LABEL_COLUMNS = 22
 
 _VOCABULARY = """
 SELECT ?en ?zh WHERE {
@@ -92,10 +120,16 @@ TEXT: dict[str, dict[str, str]] = {
         "noPeriod": "(no period)",
         "reset": "Reset",
         "legendTypes": "Actor types (untick to hide)",
+        "legendSources": "Sources: arrow colours (untick to hide)",
+        "allSources": "All",
+        "noSources": "None",
+        "sourceFlows": "{count} flow{s}",
+        "greySources": "Grey: the {count} sources with the fewest flows",
         "legendEdges": "How to read it",
         "legendSize": "Node size: money in + out, in USD",
         "legendWidth": "Thicker arrow: larger USD amount (log scale)",
         "legendDashed": "Dashed arrow: the source gives no amount",
+        "legendZoom": "Zoom in to read amounts on the arrows, or hover an arrow",
         "legendFigure": "Small grey dot: a figure about the actor",
         "legendGroup": "Diamond: other actors of one type, grouped",
         "panelHint": "Click an arrow, a figure or an actor to see where it comes from.",
@@ -145,10 +179,16 @@ TEXT: dict[str, dict[str, str]] = {
         "noPeriod": "（无时期）",
         "reset": "重置",
         "legendTypes": "主体类型（取消勾选以隐藏）",
+        "legendSources": "来源：箭头颜色（取消勾选以隐藏）",
+        "allSources": "全选",
+        "noSources": "全不选",
+        "sourceFlows": "{count} 笔流动",
+        "greySources": "灰色：流动最少的 {count} 个来源",
         "legendEdges": "图例",
         "legendSize": "节点大小：美元流入+流出",
         "legendWidth": "箭头越粗：美元金额越大（对数刻度）",
         "legendDashed": "虚线箭头：来源未给出金额",
+        "legendZoom": "放大可见箭头上的金额，或将鼠标悬停在箭头上",
         "legendFigure": "灰色小点：关于该主体的数字",
         "legendGroup": "菱形：同类型的其他主体（合并）",
         "panelHint": "点击箭头、数字或主体，查看其出处。",
@@ -195,29 +235,46 @@ class Drawing:
     edges: list[dict[str, Any]]
     options: dict[str, Any]
     types: dict[str, dict[str, str]] = field(default_factory=dict)  # actor type → label, colour
+    sources: list[dict[str, Any]] = field(default_factory=list)  # most flows first: id, label, colour, …
     kind_labels: dict[str, str] = field(default_factory=dict)  # claim kind → its label in the page's language
+    period_words: dict[str, str] = field(default_factory=dict)  # period as recorded → as the page says it
     node_meta: dict[str, dict[str, Any]] = field(default_factory=dict)
     edge_meta: dict[str, dict[str, Any]] = field(default_factory=dict)
-    evidence: dict[str, dict[str, Any]] = field(default_factory=dict)  # claim id → what the panel shows
+    evidence: dict[str, dict[str, Any]] = field(default_factory=dict)  # "source.claim" → what the panel shows
     grouped: dict[str, list[str]] = field(default_factory=dict)  # group node → names of its actors, for search
     notes: list[str] = field(default_factory=list)
 
 
-def build_page(store: Store, *, lang: str = "en", claims: bool = False, max_nodes: int = DEFAULT_MAX_NODES) -> str:
-    """The page for the store's funding graph, as HTML text; ``claims`` hangs figures off actors."""
+def build_page(
+    store: Store,
+    *,
+    lang: str = "en",
+    claims: bool = False,
+    max_nodes: int = DEFAULT_MAX_NODES,
+    source_ids: Collection[str] | None = None,
+) -> str:
+    """The page for the store's funding graph, as HTML text; ``claims`` hangs figures off actors.
+
+    ``source_ids`` keeps the flows (and figures) of those sources only; ids the graph does not
+    hold raise :class:`kg.flows.UnknownSource`.
+    """
     from kg.figures import figures
-    from kg.flows import actors, flows
+    from kg.flows import actors, check_sources, flows, sources
     from kg.store import select
-    from kg.trace import TraceError, evidence
+    from kg.trace import evidence
 
     def evidence_of(claim_id: str) -> Evidence | None:
         try:
             return evidence(store, claim_id)  # with the cited report's figure and the verdict
-        except TraceError:
+        except LookupError:
+            # TraceError, or a KeyError from kg.trace where an actor has one label only: the arrow
+            # stays, and its panel says to run kg trace instead of losing the whole page
             return None
 
-    found = flows(store)
-    figure_records = figures(store) if claims else []
+    known_sources = sources(store)
+    chosen = None if source_ids is None else set(check_sources(known_sources, source_ids))
+    found = flows(store, source_ids=chosen)
+    figure_records = [r for r in figures(store) if chosen is None or r["source"] in chosen] if claims else []
     drawing = draw(
         found,
         everyone=actors(store),
@@ -226,20 +283,26 @@ def build_page(store: Store, *, lang: str = "en", claims: bool = False, max_node
         lang=lang,
         max_nodes=max_nodes,
         vocabulary={row["en"]: row["zh"] for row in select(store, _VOCABULARY)},
+        source_info=known_sources,
     )
-    sources = {f.source for f in found} | {r["source"] for r in figure_records}
-    return render(drawing, lang=lang, flows=len(found), sources=len(sources))
+    return render(drawing, lang=lang, flows=len(found), sources=len(drawing.sources))
 
 
 def write_page(
-    path: Path, store: Store, *, lang: str = "en", claims: bool = False, max_nodes: int = DEFAULT_MAX_NODES
+    path: Path,
+    store: Store,
+    *,
+    lang: str = "en",
+    claims: bool = False,
+    max_nodes: int = DEFAULT_MAX_NODES,
+    source_ids: Collection[str] | None = None,
 ) -> int:
     """Write the page to ``path`` atomically; returns its size in bytes."""
     from kg.output import write_atomic
 
-    page = build_page(store, lang=lang, claims=claims, max_nodes=max_nodes).encode("utf-8")
-    write_atomic(Path(path), page)
-    return len(page)
+    page = build_page(store, lang=lang, claims=claims, max_nodes=max_nodes, source_ids=source_ids)
+    write_atomic(Path(path), page.encode("utf-8"))
+    return len(page.encode("utf-8"))
 
 
 # --- the network ------------------------------------------------------------------------------
@@ -255,11 +318,13 @@ def draw(
     max_nodes: int = DEFAULT_MAX_NODES,
     vocabulary: dict[str, str] | None = None,
     evidence_limit: int = EVIDENCE_LIMIT,
+    source_info: dict[str, SourceInfo] | None = None,
 ) -> Drawing:
     """Nodes and edges for the flows (and figures, off their actors), aggregated past ``max_nodes`` actors.
 
     ``everyone`` names the actors that figures are about but no flow mentions; ``evidence_of``
-    gives a claim's evidence for the side panel; ``vocabulary`` maps English labels to Chinese.
+    gives a claim's evidence for the side panel; ``vocabulary`` maps English labels to Chinese;
+    ``source_info`` names the sources in the legend (else they go by their ids).
     """
     from pyvis.network import Network
 
@@ -270,8 +335,9 @@ def draw(
     words = TEXT[lang]
     words_of = _Words(lang, vocabulary or {})
     evidence_of = _Budget(evidence_of or (lambda _claim: None), evidence_limit)
-    flow_claims = {f.claim for f in found}
-    figure_list = [r for r in figure_records if r["id"] not in flow_claims]  # a flow's figure is on its arrow
+    flow_claims = {f.key for f in found}
+    # a flow's figure is on its arrow
+    figure_list = [r for r in figure_records if f"{r['source']}.{r['id']}" not in flow_claims]
 
     drawn_actors: dict[str, Actor] = {}
     for flow in found:
@@ -309,19 +375,22 @@ def draw(
         edges=net.edges,
         options={},
         types={t: {"label": words_of.say(t), "colour": colours[t]} for t in types},
+        sources=_source_legend(found, figure_list, source_info or {}, lang),
     )
+    source_colour = {s["id"]: s["colour"] for s in drawing.sources}
     sizes = _LogScale(
         [money(a) for a in shown] + [sum(map(money, ids), Decimal(0)) for ids in members.values()], 14, 44
     )
-    actor_font = {"size": 20, "strokeWidth": 5, "strokeColor": "#ffffff"}
     for actor_id in shown:
         actor = drawn_actors[actor_id]
+        name = actor.name(lang)
+        other = actor.name("en" if lang == "zh" else "zh")
         net.add_node(
             actor_id,
-            label=words_of.name(actor),
+            label=_wrap(name),
             title="\n".join(
                 [
-                    f"{words_of.name(actor)}  ({actor.en if lang == 'zh' else actor.zh})",
+                    f"{name}  ({other})" if other != name else name,
                     f"{words['type']}: {words_of.say(actor.type)}",
                     f"{words['moneyIn']}: {_money_text(money_in[actor_id], lang)}",
                     f"{words['moneyOut']}: {_money_text(money_out[actor_id], lang)}",
@@ -329,12 +398,12 @@ def draw(
             ),
             color=_node_colour(colours[actor.type]),
             size=sizes(money(actor_id)),
-            font=actor_font,
         )
         drawing.node_meta[actor_id] = {
             "kind": "actor",
+            "name": name,
             "type": actor.type,
-            "names": [actor.en, actor.zh, actor.id, *actor.aliases],
+            "names": [n for n in (actor.en, actor.zh, actor.id, *actor.aliases) if n],
             "in": _money_text(money_in[actor_id], lang),
             "out": _money_text(money_out[actor_id], lang),
         }
@@ -344,23 +413,23 @@ def draw(
         label = words["others"].format(type=words_of.say(actor_type), count=f"{len(ids):,}")
         net.add_node(
             group,
-            label=label,
+            label=_wrap(label),
             title=f"{label}\n{words['moneyIn']} + {words['moneyOut']}: {_money_text(total, lang)}",
             shape="diamond",
             color=_node_colour(colours[actor_type]),
             size=sizes(total),
-            font=actor_font,
         )
         drawing.node_meta[group] = {
             "kind": "group",
+            "name": label,
             "type": actor_type,
             "names": [],
-            "members": [words_of.name(drawn_actors[a]) for a in ids[:100]],
+            "members": [drawn_actors[a].name(lang) for a in ids[:100]],
             "count": len(ids),
         }
-        drawing.grouped[group] = [n for a in ids for n in (drawn_actors[a].en, drawn_actors[a].zh)]
+        drawing.grouped[group] = [n for a in ids for n in (drawn_actors[a].en, drawn_actors[a].zh, a) if n]
 
-    hidden = _add_flows(net, drawing, found, group_of, evidence_of, lang, words_of)
+    hidden = _add_flows(net, drawing, found, group_of, evidence_of, lang, words_of, source_colour)
     _add_figures(net, drawing, figure_list, kept, max_nodes, evidence_of, lang, words_of)
     if evidence_of.refused:
         drawing.notes.append(
@@ -381,9 +450,39 @@ def draw(
         )
     kinds = {f.kind for f in found} | {r["kind"] for r in figure_list}
     drawing.kind_labels = {k: words_of.say(k) for k in sorted(kinds)}
+    periods = {f.period for f in found} | {r["period"] for r in figure_list}
+    drawing.period_words = {p: period_words(p, lang) for p in sorted(p for p in periods if p)}
     drawing.options = _options(len(net.nodes))
     net.options = drawing.options  # pyvis passes a dict of options to vis-network as it is
     return drawing
+
+
+def _source_legend(
+    found: list[Flow], figure_list: list[dict[str, Any]], info: dict[str, SourceInfo], lang: str
+) -> list[dict[str, Any]]:
+    """The sources drawn, most flows first, each with its colour and the words that name it."""
+    flow_count = Counter(f.source for f in found)
+    figure_count = Counter(r["source"] for r in figure_list)
+    ranked = sorted(set(flow_count) | set(figure_count), key=lambda s: (-flow_count[s], -figure_count[s], s))
+    legend = []
+    for rank, source_id in enumerate(ranked):
+        source = info.get(source_id) or SourceInfo(source_id, "Source")
+        other_title = source.name("zh" if lang == "en" else "en")
+        legend.append(
+            {
+                "id": source_id,
+                "label": source.name(lang),
+                "title": other_title if other_title != source.name(lang) else None,
+                "publisher": source.publisher(lang),
+                "date": source.date,
+                "kind": source.kind,
+                "colour": SOURCE_COLOURS[rank] if rank < len(SOURCE_COLOURS) else OTHER_SOURCES_COLOUR,
+                "shared": rank >= len(SOURCE_COLOURS),  # its colour is the grey of the sources past the palette
+                "flows": flow_count[source_id],
+                "figures": figure_count[source_id],
+            }
+        )
+    return legend
 
 
 def _add_flows(
@@ -394,6 +493,7 @@ def _add_flows(
     evidence_of: _Budget,
     lang: str,
     words_of: _Words,
+    source_colour: dict[str, str],
 ) -> int:
     """One arrow per flow between shown actors, one merged arrow per pair of ends past that.
 
@@ -401,6 +501,7 @@ def _add_flows(
     """
     words = TEXT[lang]
     widths = _LogScale([_usd(f) for f in found], 1.5, 9)
+    source_names = {s["id"]: s["label"] for s in drawing.sources}
     single: list[Flow] = []
     merged: dict[tuple[str, str], list[Flow]] = defaultdict(list)
     hidden = 0
@@ -413,21 +514,24 @@ def _add_flows(
         else:
             merged[ends].append(flow)
     between = Counter(frozenset((f.funder.id, f.recipient.id)) for f in single)
-    single.sort(key=lambda f: (-_usd(f), f.claim))  # the biggest amounts get their evidence first
+    single.sort(key=lambda f: (-_usd(f), f.key))  # the biggest amounts get their evidence first
     drawn_between: Counter[frozenset[str]] = Counter()
     for flow in single:
         pair = frozenset((flow.funder.id, flow.recipient.id))
         found_evidence = evidence_of(flow.claim)
         if found_evidence is not None:
-            drawing.evidence[flow.claim] = _evidence_record(found_evidence, lang, words_of)
-        options = _flow_edge(flow, found_evidence, widths, lang, words_of)
+            drawing.evidence[flow.key] = _evidence_record(found_evidence, lang, words_of)
+        options = _flow_edge(flow, found_evidence, widths, lang, words_of, source_names[flow.source])
+        colour = source_colour[flow.source]
+        options["color"] = {"color": colour, "highlight": _darker(colour), "hover": _darker(colour)}
         if between[pair] > 1:  # arrows between the same two actors bend apart, so each can be clicked
             options["smooth"] = {"enabled": True, "type": "curvedCW", "roundness": 0.15 + 0.2 * drawn_between[pair]}
         drawn_between[pair] += 1
         net.add_edge(flow.funder.id, flow.recipient.id, **options)
-        drawing.edge_meta[flow.claim] = {
+        drawing.edge_meta[flow.key] = {
             "kind": "flow",
             "claim": flow.claim,
+            "source": flow.source,
             "periods": [flow.period or ""],
             "kinds": [flow.kind],
         }
@@ -448,37 +552,44 @@ def _add_flows(
             "kind": "merged",
             "text": text,
             "claims": [f.claim for f in group_flows[:50]],
+            "sources": sorted({f.source for f in group_flows}),
             "periods": sorted({f.period or "" for f in group_flows}),
             "kinds": sorted({f.kind for f in group_flows}),
         }
     return hidden
 
 
-def _flow_edge(flow: Flow, found: Evidence | None, widths: _LogScale, lang: str, words_of: _Words) -> dict[str, Any]:
-    """A flow's arrow: width by USD amount, dashed without an amount, a plain-text hover title."""
+def _flow_edge(
+    flow: Flow, found: Evidence | None, widths: _LogScale, lang: str, words_of: _Words, source_name: str
+) -> dict[str, Any]:
+    """A flow's arrow: width by USD amount, dashed without an amount, a plain-text hover title.
+
+    Its label (amount · period in words) is drawn only from a zoom level on, or on hover (viz.html).
+    """
     words = TEXT[lang]
     label = ""
     if flow.text:
         label = flow.text
         if lang == "en" and _usd(flow) and not flow.text.isascii():
             label += f" ({_money_text(_usd(flow), 'en')})"
-    if flow.period:
-        label = f"{label} · {flow.period}" if label else flow.period
-    instrument = flow.instrument["zh" if lang == "zh" else "en"]
+    period = period_words(flow.period, lang)
+    if period:
+        label = f"{label} · {period}" if label else period
     lines = [
-        f"{words_of.name(flow.funder)} → {words_of.name(flow.recipient)}",
-        f"{words['instrument']}: {instrument}",
+        f"{flow.funder.name(lang)} → {flow.recipient.name(lang)}",
+        f"{words['instrument']}: {flow.instrument_name(lang)}",
         f"{words['amount']}: {flow.amount() + ' (' + words['normalised'] + ')' if flow.text else words['noAmount']}",
     ]
     if lang == "en" and flow.hedge and flow.hedge != "unhedged":
         lines.append(f"{words['hedge']}: {flow.hedge}")
-    lines += [f"{words['period']}: {flow.period or '—'}", f"{words['kind']}: {words_of.say(flow.kind)}"]
+    lines += [f"{words['period']}: {period or '—'}", f"{words['kind']}: {words_of.say(flow.kind)}"]
     if found is not None and found.attributed_to:
         lines.append(f"{words['attributed']}: {'; '.join(_cited(a, lang) for a in found.attributed_to)}")
+    lines.append(f"{words['source']}: {source_name}")
     lines.append(f"{words['claim']}: {flow.claim} · {words['clickQuote']}")
     usd = _usd(flow)
     return {
-        "id": flow.claim,
+        "id": flow.key,
         "label": label,
         "title": "\n".join(lines),
         "width": widths(usd) if usd else 1.5,
@@ -500,10 +611,11 @@ def _add_figures(
     placed = 0
     wanted = [r for r in figure_list if kept.intersection(r["subjects"])]
     for record in wanted[:budget]:
-        node_id = f"figure:{record['id']}"
+        key = f"{record['source']}.{record['id']}"
+        node_id = f"figure:{key}"
         found = evidence_of(record["id"])
         if found is not None:
-            drawing.evidence[record["id"]] = _evidence_record(found, lang, words_of)
+            drawing.evidence[key] = _evidence_record(found, lang, words_of)
         summary = (found.sentence_zh if lang == "zh" else found.sentence_en) if found else record["text"]
         net.add_node(
             node_id,
@@ -512,16 +624,19 @@ def _add_figures(
             color={"background": "#d0d4da", "border": "#8a929c"},
             size=5,
             mass=0.3,  # light, so that figures stay close to their actor instead of pushing the graph apart
-            font={"size": 12, "color": "#59616b", "strokeWidth": 3, "strokeColor": "#ffffff"},
+            font={"color": "#59616b"},
         )
         drawing.node_meta[node_id] = {
             "kind": "figure",
+            "name": record["text"],
             "claim": record["id"],
+            "source": record["source"],
+            "evidence": key,
             "periods": [record["period"] or ""],
             "kinds": [record["kind"]],
         }
         for subject in sorted(kept.intersection(record["subjects"])):
-            edge_id = f"figure:{record['id']}:{subject}"
+            edge_id = f"{node_id}:{subject}"
             net.add_edge(
                 subject,
                 node_id,
@@ -543,16 +658,21 @@ def _options(node_count: int) -> dict[str, Any]:
     return {
         "autoResize": True,
         "layout": {"randomSeed": 7, "improvedLayout": node_count <= 150},
-        "nodes": {"shape": "dot", "borderWidth": 1.5, "font": {"face": _FONT, "color": "#1f2328"}},
+        # label sizes are set by the page once the layout has settled (viz.html, arrange)
+        "nodes": {
+            "shape": "dot",
+            "borderWidth": 1.5,
+            "font": {"face": _FONT, "color": "#1f2328", "size": 14, "strokeWidth": 4, "strokeColor": "#ffffff"},
+        },
         "edges": {
             "arrows": {"to": {"enabled": True, "scaleFactor": 0.6}},
             "smooth": {"enabled": False},
             "color": {"color": "#7b8794", "highlight": "#c0392b", "hover": "#c0392b", "inherit": False},
             "font": {
                 "face": _FONT,
-                "size": 15,
+                "size": 14,
                 "color": "#39424e",
-                "strokeWidth": 5,
+                "strokeWidth": 4,
                 "strokeColor": "#ffffff",
                 "align": "horizontal",
             },
@@ -611,7 +731,7 @@ class _Budget:
 
 
 class _Words:
-    """Labels in the page's language: actors by their own label, vocabulary through the graph's."""
+    """The ontology's words (actor types, claim kinds) in the page's language, through the graph's labels."""
 
     def __init__(self, lang: str, vocabulary: dict[str, str]) -> None:
         self.lang = lang
@@ -620,8 +740,104 @@ class _Words:
     def say(self, english: str) -> str:
         return self.vocabulary.get(english, english) if self.lang == "zh" else english
 
-    def name(self, actor: Actor) -> str:
-        return actor.zh if self.lang == "zh" else actor.en
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_QUARTERS_ZH = {"Q1": "第一季度", "Q2": "第二季度", "Q3": "第三季度", "Q4": "第四季度"}
+_PERIOD_PART = re.compile(
+    r"^(?P<fy>FY)?(?P<year>[0-9]{4})(?:-(?P<part>H[12]|Q[1-4]|[0-9]{2})(?:-(?P<day>[0-9]{2}))?)?$"
+)
+
+
+def period_words(label: str | None, lang: str = "en") -> str:
+    """A period as a reader says it: ../2028 → "by 2028" / 2028年前, 2025-H1 → "2025 H1" / 2025年上半年.
+
+    The forms are kg.models.Period's; anything else is returned as it is.
+    """
+    if not label:
+        return ""
+    start, slash, end = label.partition("/")
+    if not slash:
+        return _when(label, lang) or label
+    if start == "..":
+        when = _when(end, lang)
+        return (f"by {when}" if lang == "en" else f"{when}前") if when else label
+    if end == "..":
+        when = _when(start, lang)
+        return (f"since {when}" if lang == "en" else f"{when}以来") if when else label
+    return _span(start, end, lang) or label
+
+
+def _when(text: str, lang: str) -> str | None:
+    """One point or stretch of time: 2024, FY2025, 2025-H1, 2025-Q3, 2025-11, 2025-11-14."""
+    match = _PERIOD_PART.match(text)
+    if not match or (match["day"] and not (match["part"] or "").isdigit()):
+        return None
+    year, part, day = match["year"], match["part"], match["day"]
+    if match["fy"]:
+        return None if part else (f"FY{year}" if lang == "en" else f"{year}财年")
+    if part is None:
+        return year if lang == "en" else f"{year}年"
+    if part[0] == "H":
+        return f"{year} {part}" if lang == "en" else f"{year}年{'上' if part == 'H1' else '下'}半年"
+    if part[0] == "Q":
+        return f"{year} {part}" if lang == "en" else f"{year}年{_QUARTERS_ZH[part]}"
+    month = int(part)
+    if not 1 <= month <= 12:
+        return None
+    if day is None:
+        return f"{_MONTHS[month - 1]} {year}" if lang == "en" else f"{year}年{month}月"
+    return f"{int(day)} {_MONTHS[month - 1]} {year}" if lang == "en" else f"{year}年{month}月{int(day)}日"
+
+
+def _span(start: str, end: str, lang: str) -> str | None:
+    """From one point to another, saying the year once where both share it: "Jan–Sep 2025", 2025年1–9月."""
+    first, last = _PERIOD_PART.match(start), _PERIOD_PART.match(end)
+    # interval ends are years, months or days (kg.models: no fiscal years, halves or quarters)
+    if not first or not last or any(m["fy"] or not (m["part"] or "0").isdigit() for m in (first, last)):
+        return None
+    opening, closing = _when(start, lang), _when(end, lang)
+    if opening is None or closing is None:
+        return None
+    year = first["year"]
+    if first["part"] is None and last["part"] is None:
+        return f"{year}–{last['year']}" if lang == "en" else f"{year}–{last['year']}年"
+    if year == last["year"] and first["part"] and last["part"] and bool(first["day"]) == bool(last["day"]):
+        m1, m2 = int(first["part"]), int(last["part"])
+        if not first["day"]:
+            return f"{_MONTHS[m1 - 1]}–{_MONTHS[m2 - 1]} {year}" if lang == "en" else f"{year}年{m1}–{m2}月"
+        d1, d2 = int(first["day"]), int(last["day"])
+        if lang == "zh":
+            return f"{year}年{m1}月{d1}–{d2}日" if m1 == m2 else f"{year}年{m1}月{d1}日–{m2}月{d2}日"
+        return (
+            f"{d1}–{d2} {_MONTHS[m1 - 1]} {year}"
+            if m1 == m2
+            else f"{d1} {_MONTHS[m1 - 1]} – {d2} {_MONTHS[m2 - 1]} {year}"
+        )
+    return f"{opening} – {closing}" if lang == "en" else f"{opening}–{closing}"
+
+
+_WIDE = r"\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"  # CJK, and full-width forms
+_TOKENS = re.compile(rf"[{_WIDE}]|[^\s{_WIDE}]+\s*|\s+")  # a wide character, or a word with its spaces
+
+
+def _columns(char: str) -> int:
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def _wrap(text: str, width: int = LABEL_COLUMNS) -> str:
+    """The label on balanced lines of about ``width`` columns: breaks at spaces, or between Chinese characters."""
+    columns = sum(map(_columns, text))
+    if columns <= width:
+        return text
+    target = columns / math.ceil(columns / width)
+    lines, line = [], ""
+    for token in _TOKENS.findall(text):
+        if line.strip() and sum(map(_columns, line.rstrip() + token.rstrip())) > target + 2:
+            lines.append(line.rstrip())
+            line = ""
+        line += token if line or not token.isspace() else ""
+    lines.append(line.rstrip())
+    return "\n".join(lines)
 
 
 class _LogScale:
@@ -735,7 +951,7 @@ def _evidence_record(found: Evidence, lang: str, words_of: _Words) -> dict[str, 
         "text": found.text,
         "normalised": normalised,
         "hedge": found.hedge if found.hedge not in (None, "unhedged") and lang == "en" else None,
-        "period": found.period,
+        "period": period_words(found.period, lang),
         "kind": words_of.say(found.kind),
         "context": context_segments(found),
         "quote": found.quote,
@@ -761,7 +977,7 @@ def _upstream_record(link: dict[str, Any], lang: str) -> dict[str, Any]:
     return {
         "claim": upstream.id,
         "text": upstream.text,
-        "period": upstream.period,
+        "period": period_words(upstream.period, lang),
         "status": upstream.status,
         "verdict": link["verdict"],
         "compared": link["compared"],
@@ -822,7 +1038,9 @@ def render(drawing: Drawing, *, lang: str = "en", flows: int = 0, sources: int =
         "text": words,
         "notes": drawing.notes,
         "types": drawing.types,
+        "sources": drawing.sources,
         "kindLabels": drawing.kind_labels,
+        "periodWords": drawing.period_words,
         "nodes": drawing.nodes,
         "edges": drawing.edges,
         "options": drawing.options,
