@@ -50,7 +50,11 @@ WHERE {
   ?claim a kg:Claim ; dcterms:identifier ?id ; kg:quantity ?q ; kg:kind/rdfs:label ?kind ;
          dcterms:source/dcterms:identifier ?source ; kg:subject ?subject .
   FILTER(LANG(?kind) = "en")
-  ?subject dcterms:identifier ?subjectId ; rdfs:label ?subjectLabel . FILTER(LANG(?subjectLabel) = "en")
+  ?subject dcterms:identifier ?subjectId .
+  # the English name where there is one, else the Chinese (a name met in one language has one)
+  OPTIONAL { ?subject rdfs:label ?en . FILTER(LANG(?en) = "en") }
+  OPTIONAL { ?subject rdfs:label ?zh . FILTER(LANG(?zh) = "zh") }
+  BIND(COALESCE(?en, ?zh, ?subjectId) AS ?subjectLabel)
   ?q schema:value ?value ; kg:unitCode ?unit ; kg:asWritten ?text ; kg:hedge/rdfs:label ?hedge .
   FILTER(LANG(?hedge) = "en")
   OPTIONAL { ?q schema:minValue ?min }

@@ -68,4 +68,18 @@ def test_csv_and_table(runner: CliRunner, article_build: Path) -> None:
     table = runner.invoke(app, ["figures", "--source", "article-zh", "--build", str(article_build)])
     assert "62 figures" in table.output and "1091亿美元" in table.output
     unknown = runner.invoke(app, ["figures", "--source", "nowhere", "--build", str(article_build)])
-    assert unknown.exit_code == 2 and "no figures from a source 'nowhere'" in unknown.output
+    assert unknown.exit_code == 2 and "no source 'nowhere' in the graph; the sources are " in unknown.output
+
+
+def test_subjects_named_in_one_language_keep_their_figures(tmp_path: Path) -> None:
+    from kg.figures import figures
+    from kg.rebuild import rebuild
+    from kg.store import open_store
+    from tests.conftest import FIXTURES
+
+    rebuild(FIXTURES / "multi", tmp_path / "build")
+    records = figures(open_store(tmp_path / "build"))
+    by_source = {r["source"] for r in records}
+    assert "bao-zh" in by_source
+    chinese = [r for r in records if "xingchen-fund" in r["subjects"]]
+    assert chinese and all("星辰基金" in r["subject"] for r in chinese)
