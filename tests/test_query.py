@@ -14,7 +14,8 @@ import rdflib
 from typer.testing import CliRunner
 
 from kg.cli import app
-from kg.query import QueryError, QueryTimeout, names_service, read_query, run_query, serialize_result
+from kg.query import QueryError, QueryTimeout, read_query, run_query, serialize_result
+from kg.sparql import names_service
 from kg.store import open_store
 from tests.conftest import PROJECT
 
