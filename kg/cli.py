@@ -238,8 +238,7 @@ def query(
     table = fmt is QueryFormat.table
     limits = Limits(
         timeout=_positive_seconds(timeout, "--timeout"),
-        # a table shows max_rows and counts the others up to the default
-        max_rows=DEFAULT_MAX_ROWS if table else _at_least_one(_or(max_rows, DEFAULT_MAX_ROWS), "--max-rows"),
+        max_rows=_at_least_one(_or(max_rows, DEFAULT_MAX_ROWS), "--max-rows"),
         max_bytes=_at_least_one(max_bytes, "--max-bytes") * 2**20,
         max_memory=_at_least_one(max_memory, "--max-memory") * 2**20,
     )

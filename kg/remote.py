@@ -99,15 +99,10 @@ def push(build_dir: Path, endpoint: str, *, timeout: float = DEFAULT_PUSH_TIMEOU
         body = serialize((q.triple for q in quads), format=RdfFormat.N_TRIPLES) or b""
         triples += body.count(b"\n")
         target = "default" if isinstance(graph, DefaultGraph) else "graph=" + urllib.parse.quote(graph.value, safe="")
-        left = deadline - time.monotonic()
-        if left <= 0:
-            raise QueryTimeout(
-                f"{endpoint}: the push ran past its time limit of {timeout:g} s (raise it with --timeout)"
-            )
-        limits = Limits(timeout=left, max_bytes=MAX_REPLY_BYTES, max_memory=None)
-        _request(
-            "PUT", _with_query(endpoint, target), body, {"Content-Type": NTRIPLES}, limits, f"{endpoint}: the push"
-        )
+        # what is left of the push's time, for this graph; a graph that finds none left says so
+        limits = Limits(timeout=max(deadline - time.monotonic(), 0.0), max_bytes=MAX_REPLY_BYTES, max_memory=None)
+        url, headers = _with_query(endpoint, target), {"Content-Type": NTRIPLES}
+        _request("PUT", url, body, headers, limits, f"{endpoint}: the push", total=timeout)
     return PushSummary(endpoint, len(graphs), triples)
 
 
@@ -202,17 +197,31 @@ def _origin(parts: urllib.parse.SplitResult) -> tuple[str, str, int]:
 
 
 def _request(
-    method: str, url: str, body: bytes, headers: dict[str, str], limits: Limits, what: str
+    method: str,
+    url: str,
+    body: bytes,
+    headers: dict[str, str],
+    limits: Limits,
+    what: str,
+    *,
+    total: float | None = None,
 ) -> tuple[bytes, str]:
-    """The body and content type of a 2xx answer, following redirects within the origin, all within ``limits``."""
+    """The body and content type of a 2xx answer, following redirects within the origin, all within ``limits``.
+
+    ``total``: the time limit to name when it runs out (the caller's, when ``limits`` has what is left of it).
+    """
     origin = _origin(_check_address(url))
     deadline = None if limits.timeout is None else time.monotonic() + limits.timeout
+    late = f"{what} ran past its time limit of {total or limits.timeout or 0:g} s (raise it with --timeout)"
     for _ in range(MAX_REDIRECTS + 1):
         left = None if deadline is None else deadline - time.monotonic()
         if left is not None and left <= 0:
-            raise QueryTimeout(f"{what} ran past its time limit of {limits.timeout:g} s (raise it with --timeout)")
+            raise QueryTimeout(late)
         bounds = Limits(left, None, limits.max_bytes, limits.max_memory or DEFAULT_MAX_MEMORY)
-        status, location, data, content_type = _exchange(method, url, body, headers, bounds, what)
+        try:
+            status, location, data, content_type = _exchange(method, url, body, headers, bounds, what)
+        except QueryTimeout:
+            raise QueryTimeout(late) from None
         if status in (301, 302, 303, 307, 308) and location:
             target = urllib.parse.urljoin(url, location)
             if _origin(urllib.parse.urlsplit(target)) != origin:

@@ -148,7 +148,7 @@ def inspect(query: str, *, expand_escapes: bool = False) -> Shape:
             "(a query that size is data: load it with kg build instead)"
         )
     readings = [query]
-    if expand_escapes and _UCHAR.search(query):
+    if expand_escapes and ("\\u" in query or "\\U" in query):
         readings.append(_UCHAR.sub(lambda m: _character(m[1] or m[2], m[0]), query))
         readings.append(_JAVA_UCHAR.sub(lambda m: m[1] + _character(m[2], m[0][len(m[1]) :]), query))
     shape = Shape(False, False, 0, 0)
