@@ -204,7 +204,7 @@ def query(
         ),
     ] = None,
     max_bytes: Annotated[int, typer.Option(help="Largest answer, in MB.")] = 256,
-    max_memory: Annotated[int, typer.Option(help="Most memory the process may take while it runs, in MB.")] = 1024,
+    max_memory: Annotated[int, typer.Option(help="Most memory the query may take while it runs, in MB.")] = 768,
     allow_service: Annotated[
         bool, typer.Option("--allow-service", help="Let SERVICE clauses reach the network (off: they are refused).")
     ] = False,

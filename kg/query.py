@@ -59,13 +59,14 @@ __all__ = [
 DEFAULT_TIMEOUT = 30.0  # seconds
 DEFAULT_MAX_ROWS = 1_000_000  # rows of a SELECT or triples of a CONSTRUCT
 DEFAULT_MAX_BYTES = 256 * 2**20  # of output
-DEFAULT_MAX_MEMORY = 2**30  # resident memory of the whole process
+DEFAULT_MAX_MEMORY = 768 * 2**20  # resident memory a query may add to the process (kg query starts at ~60 MB)
 TABLE_ROWS = 100  # rows a table shows: rich takes 0.2 s for 100 rows, 3.9 s for 1,000
 TABLE_COUNT = 100_000  # rows a table counts, at most: 2 s on the article's graph joined with itself
 ENGINE_STACK = 256 * 2**20  # the worker's stack: the engine recurses (8 MiB overflowed at 4,000 nested groups)
 POLL = 0.02  # seconds between two looks at the clock and the memory
 
 GRAPH_FORMATS = {"turtle": RdfFormat.TURTLE, "ntriples": RdfFormat.N_TRIPLES}
+_WORKER = threading.local()  # .stop: set once nobody waits for the worker's answer any more
 _POSITION = re.compile(r"error at (\d+):(\d+): ?(.*)", re.DOTALL)
 _T = TypeVar("_T")
 
@@ -81,7 +82,7 @@ class Limits:
     timeout: float | None = DEFAULT_TIMEOUT  # seconds, for lexing, evaluating and rendering together
     max_rows: int | None = DEFAULT_MAX_ROWS
     max_bytes: int | None = DEFAULT_MAX_BYTES
-    max_memory: int | None = DEFAULT_MAX_MEMORY  # bytes of resident memory
+    max_memory: int | None = DEFAULT_MAX_MEMORY  # bytes of resident memory added while it runs
 
 
 NO_LIMITS = Limits(None, None, None, None)
@@ -222,8 +223,10 @@ def within(
     QueryError.
     """
     box: dict[str, Any] = {}
+    stop = threading.Event()
 
     def target() -> None:
+        _WORKER.stop = stop
         try:
             box["result"] = work()
         except (RuntimeError, ValueError, OSError) as err:
@@ -231,18 +234,21 @@ def within(
         except BaseException as err:  # handed to the caller's thread below
             box["error"] = _detached(err)
 
+    baseline = _resident()  # a long-lived process (a server) may hold much already: only growth counts
     worker = _start(target)
     deadline = None if limits.timeout is None else time.monotonic() + limits.timeout
     while worker.is_alive():
         wait = POLL if deadline is None else min(POLL, deadline - time.monotonic())
         if wait <= 0:
             _give_up(
+                stop,
                 cancel,
                 QueryTimeout(f"{what} ran past its time limit of {limits.timeout:g} s (raise it with --timeout)"),
             )
         worker.join(wait)
-        if limits.max_memory is not None and _resident() > limits.max_memory:
+        if limits.max_memory is not None and _resident() - baseline > limits.max_memory:
             _give_up(
+                stop,
                 cancel,
                 QueryLimit(
                     f"{what} took more than {limits.max_memory / 2**20:,.0f} MB of memory "
@@ -279,10 +285,19 @@ def _start(target: Callable[[], None]) -> threading.Thread:
     return worker
 
 
-def _give_up(cancel: Callable[[], None] | None, error: QueryLimit) -> None:
+def _give_up(stop: threading.Event, cancel: Callable[[], None] | None, error: QueryLimit) -> None:
+    """Tell the worker to stop at its next row (the engine itself cannot be stopped), and raise ``error``."""
+    stop.set()
     if cancel is not None:
         cancel()
     raise error
+
+
+def _abandoned() -> None:
+    """In a worker nobody waits for any more (a limit was hit): end it at the next row rather than the last."""
+    stop = getattr(_WORKER, "stop", None)
+    if stop is not None and stop.is_set():
+        raise QueryLimit("nobody waits for this answer any more")
 
 
 def _resident() -> int:
@@ -320,6 +335,7 @@ class _Sink:
         self.limit, self.size, self.chunks = limit, 0, list[bytes]()
 
     def write(self, data: bytes | str) -> int:
+        _abandoned()
         chunk = data.encode("utf-8") if isinstance(data, str) else bytes(data)
         self.size += len(chunk)
         if self.limit is not None and self.size > self.limit:
@@ -336,6 +352,7 @@ class _Sink:
 def at_most(items: Iterable[_T], limit: int | None, what: str) -> Iterator[_T]:
     """``items``, refused once there are more than ``limit``."""
     for count, item in enumerate(items, start=1):
+        _abandoned()
         if limit is not None and count > limit:
             raise QueryLimit(f"the answer has more than {limit:,} {what} (raise it with --max-rows, or add a LIMIT)")
         yield item
@@ -386,12 +403,13 @@ def _table(rows: Iterable[Any], variables: list[str], sink: _Sink, shown: int) -
 
     records, count, cut = [], 0, False
     for row in rows:
+        _abandoned()
         if count >= TABLE_COUNT:
             cut = True
             break
         count += 1
         if count <= shown:
-            records.append({v: compact_term(row[v]) for v in variables})
+            records.append({v: compact_term(term) for v, term in zip(variables, row, strict=True)})
     note = ""
     if count > shown:
         more = f"{'more than ' if cut else ''}{count - shown:,}"
@@ -412,8 +430,9 @@ def _csv_rows(rows: Iterable[Any], variables: list[str], sink: _Sink) -> int:
     writer = csv.writer(buffer, lineterminator="\r\n")  # RFC 4180, as the W3C CSV format asks
     writer.writerow(variables)
     count = 0
+    # a solution iterates over its terms in the order of the variables: 10 us a row faster than by name
     for count, row in enumerate(rows, start=1):  # noqa: B007 (the count is the answer)
-        writer.writerow(["" if row[v] is None else _csv_value(row[v]) for v in variables])
+        writer.writerow(["" if term is None else _csv_value(term) for term in row])
         if buffer.tell() > 65536:
             _flush(buffer, sink)
     _flush(buffer, sink)
@@ -425,7 +444,7 @@ def _tsv_rows(rows: Iterable[Any], variables: list[str], sink: _Sink) -> int:
     lines = ["\t".join(f"?{v}" for v in variables)]
     count = 0
     for count, row in enumerate(rows, start=1):  # noqa: B007 (the count is the answer)
-        lines.append("\t".join("" if row[v] is None else str(row[v]) for v in variables))
+        lines.append("\t".join("" if term is None else str(term) for term in row))
         if len(lines) >= 1000:
             sink.write("\n".join(lines) + "\n")
             lines = []
@@ -440,7 +459,7 @@ def _json_rows(rows: Iterable[Any], variables: list[str], sink: _Sink) -> int:
     sink.write(opening + '"bindings": [')
     count = 0
     for count, row in enumerate(rows, start=1):
-        binding = {v: _json_term(row[v]) for v in variables if row[v] is not None}
+        binding = {v: _json_term(term) for v, term in zip(variables, row, strict=True) if term is not None}
         sink.write(("," if count > 1 else "") + "\n      " + json.dumps(binding, ensure_ascii=False))
     sink.write(("\n    ]" if count else "]") + closing + "\n")
     return count

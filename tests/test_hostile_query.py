@@ -25,7 +25,7 @@ from pyoxigraph import Literal, NamedNode, Quad, Store
 from typer.testing import CliRunner
 
 from kg.cli import app
-from kg.query import QueryError, QueryLimit, answer, run_query
+from kg.query import Limits, QueryError, QueryLimit, answer, run_query
 from kg.sparql import MAX_NESTING, MAX_OPERATORS, inspect, names_service
 from kg.store import open_store
 from kg.terms import PREFIXES
@@ -433,3 +433,13 @@ def test_standard_input_is_read_within_limits(
 ) -> None:
     result = runner.invoke(app, ["query", "-", "--build", str(article_build)], input=given)
     assert result.exit_code == code and message in result.stderr
+
+
+def test_a_worker_past_its_limit_stops_at_its_next_row(article_build: Path) -> None:
+    """The engine cannot be stopped, but the rows it streams can: an abandoned worker stops taking them."""
+    with pytest.raises(QueryLimit, match=r"time limit of 0\.5 s"):
+        answer(open_store(article_build), PRODUCT, "csv", limits=Limits(timeout=0.5))
+    deadline = time.monotonic() + 2
+    while any(thread.name == "kg-query" for thread in threading.enumerate()) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not any(thread.name == "kg-query" for thread in threading.enumerate())
