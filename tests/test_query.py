@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from kg.cli import app
 from kg.query import QueryError, QueryTimeout, read_query, run_query, serialize_result
-from kg.sparql import names_service
+from kg.sparql import names_dataset, names_service
 from kg.store import open_store
 from tests.conftest import PROJECT
 
@@ -205,6 +205,28 @@ def test_service_refusal_is_clear(runner: CliRunner, mini_build: Path) -> None:
 )
 def test_names_service(query: str, expected: bool) -> None:
     assert names_service(query) is expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        pytest.param("SELECT * FROM <http://g/> WHERE { ?s ?p ?o }", True, id="from"),
+        pytest.param("select * from named <http://g/> where { graph ?g { ?s ?p ?o } }", True, id="from-named"),
+        pytest.param('SELECT * WHERE { ?s ?p "FROM <http://g/>" }', False, id="in-a-string"),
+        pytest.param("SELECT ?from WHERE { ?from ?p ?o } # FROM <http://g/>", False, id="variable-and-comment"),
+        pytest.param("SELECT * WHERE { ?s <http://x/FROM> ex:FROM }", False, id="iri-and-prefixed-name"),
+    ],
+)
+def test_names_dataset(query: str, expected: bool) -> None:
+    assert names_dataset(query) is expected
+
+
+def test_a_query_with_from_sees_only_the_graphs_it_names(mini_build: Path) -> None:
+    store = open_store(mini_build)
+    everything = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    named = "SELECT (COUNT(*) AS ?n) FROM <http://example.org/no-such-graph> WHERE { ?s ?p ?o }"
+    assert run_query(store, everything).records()[0]["n"] > 0  # the union of every graph
+    assert run_query(store, named).records()[0]["n"] == 0  # the union is off: only that (empty) graph
 
 
 def test_malformed_query_names_its_position(runner: CliRunner, mini_build: Path) -> None:
