@@ -6,7 +6,8 @@ IRIs, comments, variables and prefixed names can only be a keyword, so SERVICE i
 it is a token, never because the letters appear in a comment, an IRI or a name.
 
 Where parsers read the same text differently, every reading is lexed and a query is refused if
-any of them names SERVICE (each difference below was seen to reach a listener on 127.0.0.1):
+any of them names SERVICE (the first two differences were seen to reach a listener on 127.0.0.1
+through Oxigraph):
 
 - Oxigraph 0.5's parser (a PEG) ends a prefixed name's local part after its first run of dots
   (``ex:a.b.SERVICE <…> {…}`` calls the service), the spec after its last: both are lexed.
@@ -18,8 +19,9 @@ any of them names SERVICE (each difference below was seen to reach a listener on
   strings and IRIs. For a remote server all three readings are lexed.
 
 Another library's parser was measured and not used: rdflib's takes 0.16-0.38 s to import and
-25-110 ms a query, recurses (4,000 nested groups raise RecursionError), and reads the cases
-above differently from the engine, so its algebra would say "no SERVICE" where Oxigraph calls one.
+25-110 ms a query, recurses (4,000 nested groups raise RecursionError), and rejects
+``ex:a.b.SERVICE <…> {…}`` and ``trueSERVICE <…> {…}``, which Oxigraph runs: its algebra cannot
+say what the engine will do.
 
 The same pass measures what would crash or stall the engine (its parser and evaluator recurse:
 4,000 nested groups or 8,000 chained UNIONs were a SIGSEGV) and refuses it before the engine
