@@ -58,10 +58,13 @@ UNITS = {
     "人": "count",
 }  # fmt: skip
 
+# Possessive quantifiers (*+, ?+) never give back what they matched: with plain ones a run of
+# spaces could be shared three ways between the \s* and the unit, and "1" + 3,200 spaces + "!"
+# took more than a minute to fail. Each part here is matched one way or not at all.
 _NUMBER = re.compile(
-    r"^(?P<pre>[$¥€£₩]|us\$|hk\$)?\s*(?P<num>\d[\d,]*(?:\.\d+)?)\s*"
-    r"(?P<scale>万亿|千亿|百亿|十亿|千万|百万|thousand|million|billion|trillion|mn|bn|tn|[kmbt万亿](?![a-z])|千(?![瓦克米]))?"
-    r"\s*(?P<unit>[a-z%$€¥£₩\u4e00-\u9fff -]*)$",
+    r"^(?P<pre>[$¥€£₩]|us\$|hk\$)?+\s*+(?P<num>\d[\d,]*+(?:\.\d++)?+)\s*+"
+    r"(?P<scale>万亿|千亿|百亿|十亿|千万|百万|thousand|million|billion|trillion|mn|bn|tn|[kmbt万亿](?![a-z])|千(?![瓦克米]))?+"
+    r"\s*+(?P<unit>[a-z%$€¥£₩\u4e00-\u9fff -]*+)$",
     re.IGNORECASE,
 )
 

@@ -9,6 +9,7 @@ command loads only what it uses.
 
 from __future__ import annotations
 
+import math
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -109,6 +110,17 @@ def write_out(data: bytes) -> None:
             view = view[os.write(descriptor, view[: 1 << 16]) :]
     except BrokenPipeError:
         # not an OSError any more, so that no handler on the way mistakes it for a failed write
+        raise PipeClosed from None
+
+
+def emit_bytes(chunks: list[bytes]) -> None:
+    """Write an answer already encoded (UTF-8), chunk by chunk."""
+    try:
+        sys.stdout.flush()
+        for chunk in chunks:
+            sys.stdout.buffer.write(chunk)
+        sys.stdout.buffer.flush()
+    except BrokenPipeError:
         raise PipeClosed from None
 
 
@@ -304,7 +316,19 @@ def query(
         QueryFormat,
         typer.Option("--format", help="table, csv, tsv, json (SELECT, ASK); turtle, ntriples (CONSTRUCT, DESCRIBE)."),
     ] = QueryFormat.table,
-    timeout: Annotated[float, typer.Option(help="Seconds before the query is stopped.")] = 30.0,
+    timeout: Annotated[
+        float, typer.Option(help="Seconds for all of it: reading the query, running it, writing the answer.")
+    ] = 30.0,
+    max_rows: Annotated[
+        int | None,
+        typer.Option(
+            help="Most rows (or triples). A table shows the first N (default 100) and counts the others; "
+            "csv, tsv, json, turtle and ntriples refuse a longer answer (default 1,000,000) rather than cut it.",
+            show_default=False,
+        ),
+    ] = None,
+    max_bytes: Annotated[int, typer.Option(help="Largest answer, in MB.")] = 256,
+    max_memory: Annotated[int, typer.Option(help="Most memory the query may take while it runs, in MB.")] = 768,
     allow_service: Annotated[
         bool, typer.Option("--allow-service", help="Let SERVICE clauses reach the network (off: they are refused).")
     ] = False,
@@ -319,6 +343,10 @@ def query(
 ) -> None:
     """Run a SPARQL query on the graph; prefixes kg:, claim:, actor:, ... are predeclared.
 
+    The answer is printed only once complete; past a limit (--timeout, --max-rows, --max-bytes,
+    --max-memory, or a query too large or too deeply nested for the engine) nothing is printed
+    but one line saying which, and the exit code is 3. A malformed or refused query exits 2.
+
     Examples:
 
       kg query examples/queries/who-funds-whom.rq
@@ -329,48 +357,87 @@ def query(
 
       kg query --endpoint http://localhost:7878/query examples/queries/who-funds-whom.rq
     """
-    from kg.output import to_table
-    from kg.query import QueryError, QueryTimeout, read_query, run_query, serialize_result
-    from kg.store import compact_term, open_store
+    from kg.query import DEFAULT_MAX_ROWS, TABLE_ROWS, Limits, QueryError, QueryLimit, answer
 
-    if expression is not None:
-        text = expression
-    elif query_file in (None, "-"):
-        if query_file is None and sys.stdin.isatty():
-            fail("give a query file, -e 'QUERY', or a query on standard input")
-        text = sys.stdin.read()
-    else:
-        try:
-            text = read_query(query_file)
-        except QueryError as err:
-            fail(str(err))
+    table = fmt is QueryFormat.table
+    limits = Limits(
+        timeout=_positive_seconds(timeout, "--timeout"),
+        max_rows=_at_least_one(_or(max_rows, DEFAULT_MAX_ROWS), "--max-rows"),
+        max_bytes=_at_least_one(max_bytes, "--max-bytes") * 2**20,
+        max_memory=_at_least_one(max_memory, "--max-memory") * 2**20,
+    )
+    shown = _at_least_one(_or(max_rows, TABLE_ROWS), "--max-rows")
+    text = _query_text(query_file, expression)
     try:
         if endpoint is not None:
-            from kg.remote import RemoteError, run_remote_query
+            from kg.remote import RemoteError, remote_answer
 
             try:
-                result = run_remote_query(endpoint, text, allow_service=allow_service, timeout=timeout)
+                rendered = remote_answer(
+                    endpoint, text, fmt.value, allow_service=allow_service, limits=limits, table_rows=shown
+                )
             except RemoteError as err:
                 fail(str(err))
         else:
-            with known_errors():
-                store = open_store(build_dir, data)
-            result = run_query(store, text, allow_service=allow_service, timeout=timeout)
-    except QueryTimeout as err:
+            store = _open_built(build_dir, data)
+            rendered = answer(store, text, fmt.value, allow_service=allow_service, limits=limits, table_rows=shown)
+    except QueryLimit as err:
         fail(str(err), code=3)
     except QueryError as err:
         fail(str(err))
-    if result.is_empty():
+    if rendered.is_empty():
         typer.echo("no results", err=True)
-        if fmt is QueryFormat.table:
+        if table:
             return
-    if fmt is QueryFormat.table and result.kind == "select":
-        records = [{v: compact_term(row[v]) for v in result.variables} for row in result.rows]
-        emit(to_table(records, result.variables, title=f"{len(records)} rows"))
-    elif fmt is QueryFormat.table:
-        emit(serialize_result(result, "turtle" if result.kind == "graph" else "csv"))
-    else:
-        emit(serialize_result(result, fmt.value))
+    emit_bytes(rendered.chunks)
+    if rendered.note:
+        emit(rendered.note)
+
+
+def _query_text(query_file: str | None, expression: str | None) -> str:
+    """The query from -e, a file, or standard input; one line and exit 2 (3 if too large) when it cannot be read."""
+    from kg.query import QueryError, QueryLimit, decode_query, read_query
+    from kg.sparql import MAX_QUERY_CHARS
+
+    try:
+        if expression is not None:
+            return expression
+        if query_file not in (None, "-"):
+            return read_query(query_file)
+        if query_file is None and sys.stdin.isatty():
+            fail("give a query file, -e 'QUERY', or a query on standard input")
+        return decode_query(sys.stdin.buffer.read(4 * MAX_QUERY_CHARS + 1), "standard input")
+    except QueryLimit as err:
+        fail(str(err), code=3)
+    except QueryError as err:
+        fail(str(err))
+
+
+def _or(value: int | None, default: int) -> int:
+    return default if value is None else value
+
+
+def _positive_seconds(value: float, option: str) -> float:
+    if not math.isfinite(value) or value <= 0:
+        fail(f"{option} takes a number of seconds above 0, not {value}")
+    return value
+
+
+def _at_least_one(value: int, option: str) -> int:
+    if value < 1:
+        fail(f"{option} takes a whole number of 1 or more, not {value}")
+    return value
+
+
+def _open_built(build_dir: Path, data: Path) -> Any:
+    """The build's store for a command that reads it; one line and exit 2 for a folder it cannot use."""
+    from kg.store import open_store
+
+    with known_errors():
+        try:
+            return open_store(build_dir, data)
+        except OSError as err:
+            fail(f"{build_dir}: cannot use it as a build folder ({err.strerror or err})")
 
 
 class FlowFormat(StrEnum):
@@ -595,6 +662,7 @@ def who_pays(
 def trace(
     figure: Annotated[str, typer.Argument(help="Claim id, figure as written, amount with unit, or a word.")],
     fmt: Annotated[FlowFormat, typer.Option("--format", help="table (text) or json.")] = FlowFormat.table,
+    limit: Annotated[int, typer.Option(help="Most matches shown, best first; the others are counted. 0: all.")] = 20,
     colour: Annotated[
         bool | None, typer.Option("--colour/--no-colour", help="Highlight in colour (default: on a terminal).")
     ] = None,
@@ -609,25 +677,31 @@ def trace(
 
       kg trace '$109.1B'
 
-      kg trace annuity --format json
+      kg trace annuity --format json --limit 5
     """
     from kg.output import to_json
-    from kg.store import open_store
-    from kg.trace import TraceError, render
-    from kg.trace import trace as trace_figure
+    from kg.trace import FigureError, TraceError, render, trace_best
 
-    with known_errors():
-        store = open_store(build_dir, data)
+    if limit < 0:
+        fail(f"--limit takes a whole number of 0 (all) or more, not {limit}")
+    store = _open_built(build_dir, data)
     try:
-        found = trace_figure(store, figure)
+        traced = trace_best(store, figure, limit=limit or None)
+    except FigureError as err:
+        fail(str(err))
     except TraceError as err:
         fail(str(err), code=1)
+    more = traced.matches - len(traced.found)
+    note = f"… and {more:,} more; --limit 0 for all" if more else ""
     if fmt is FlowFormat.json:
-        emit(to_json([f.as_dict() for f in found]))
+        emit(to_json([f.as_dict() for f in traced.found]))
+        if note:
+            typer.echo(note, err=True)
         return
     use_colour = sys.stdout.isatty() if colour is None else colour
-    total = len(found)
-    emit("\n\n".join(f"({n} of {total}) " + render(f, colour=use_colour) for n, f in enumerate(found, start=1)))
+    total = traced.matches
+    shown = [f"({n} of {total}) " + render(f, colour=use_colour) for n, f in enumerate(traced.found, start=1)]
+    emit("\n\n".join(shown) + (f"\n\n{note}" if note else ""))
 
 
 #: Largest graph `kg check` validates with SHACL unless told: pySHACL over rdflib took 2 s on the
@@ -843,24 +917,28 @@ def push(
     endpoint: Annotated[
         str, typer.Option(help="The server's Graph Store Protocol address (Oxigraph: http://HOST:7878/store).")
     ],
-    timeout: Annotated[float, typer.Option(help="Seconds to wait for each graph's upload.")] = 60.0,
+    timeout: Annotated[float, typer.Option(help="Seconds for the whole push, every graph.")] = 300.0,
     data: DataDir = DEFAULT_DATA,
     build_dir: BuildDir = Path("build"),
 ) -> None:
     """Upload the graph to a SPARQL server: one named graph per source (replaced on re-push), and the default graph.
 
     Uses the SPARQL 1.1 Graph Store HTTP Protocol (PUT), which Oxigraph, Fuseki, Virtuoso and GraphDB speak.
+    A server that answers too slowly is cut off at --timeout (exit 3); one that refuses, or answers
+    nonsense, is one line and exit 2. A redirect is followed only to the same server and port.
 
     Example: kg push --endpoint http://localhost:7878/store
     """
+    from kg.query import QueryLimit
     from kg.remote import RemoteError
     from kg.remote import push as push_graphs
-    from kg.store import open_store
 
-    with known_errors():
-        open_store(build_dir, data)  # rebuilds first when the data is newer
+    seconds = _positive_seconds(timeout, "--timeout")
+    _open_built(build_dir, data)  # rebuilds first when the data is newer
     try:
-        summary = push_graphs(build_dir, endpoint, timeout=timeout)
+        summary = push_graphs(build_dir, endpoint, timeout=seconds)
+    except QueryLimit as err:
+        fail(str(err), code=3)
     except RemoteError as err:
         fail(str(err))
     emit(f"pushed {summary.graphs} named graphs and the default graph ({summary.triples} triples) to {endpoint}")

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import json
+import time
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from kg.cli import app
 from kg.query import run_query
 from kg.store import open_store
-from kg.trace import TraceError, find, highlighted, parse_amount, trace
+from kg.trace import TraceError, find, highlighted, parse_amount, trace, trace_best
 
 
 @pytest.mark.parametrize(
@@ -153,3 +156,51 @@ def test_trace_shows_the_report_address(runner: CliRunner, article_build: Path) 
     text = runner.invoke(app, ["trace", "12倍", "--no-colour", "--build", str(article_build)]).output
     assert "page 252, figure 4.3.8" in text and "hai_ai_index_report_2025.pdf" in text
     assert "12倍 (12 times, 2024) vs 11.7 times (11.7 times, 2024)" in text
+
+
+@pytest.mark.parametrize(
+    ("figure", "code", "message"),
+    [
+        pytest.param("1" + " " * 3200 + "!", 2, "at most 200 characters; this one has 3,202", id="3200-spaces"),
+        pytest.param("a" * 100_000, 2, "at most 200 characters; this one has 100,000", id="100000-letters"),
+        pytest.param("1" + " " * 190 + "!", 1, "nothing in the graph matches", id="190-spaces"),
+        pytest.param("1," * 99 + "x", 1, "nothing in the graph matches", id="99-thousands"),
+    ],
+)
+def test_hostile_figures_answer_at_once(
+    runner: CliRunner, article_build: Path, figure: str, code: int, message: str
+) -> None:
+    # "1" + 3,200 spaces + "!" took more than a minute (a regex that could split the spaces three ways)
+    started = time.perf_counter()
+    result = runner.invoke(app, ["trace", figure, "--build", str(article_build)])
+    assert time.perf_counter() - started < 2
+    assert result.exit_code == code and message in result.stderr and result.stderr.count("\n") == 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("0123456789,. $€亿万kmbtKMBT%-bnillion美元GW\t\u3000")), max_size=2000))
+def test_parse_amount_is_linear_on_any_text(text: str) -> None:
+    started = time.perf_counter()
+    parse_amount(text)
+    assert time.perf_counter() - started < 0.05
+
+
+def test_the_best_matches_and_how_many_more(runner: CliRunner, article_build: Path) -> None:
+    text = runner.invoke(app, ["trace", "75%", "--limit", "1", "--no-colour", "--build", str(article_build)])
+    assert text.exit_code == 0
+    assert "(1 of 3)" in text.stdout and "(2 of 3)" not in text.stdout
+    assert text.stdout.rstrip().endswith("… and 2 more; --limit 0 for all")
+    every = runner.invoke(app, ["trace", "75%", "--limit", "0", "--no-colour", "--build", str(article_build)])
+    assert "(3 of 3)" in every.stdout and "more; --limit 0" not in every.stdout
+    data = runner.invoke(app, ["trace", "75%", "--limit", "2", "--format", "json", "--build", str(article_build)])
+    assert len(json.loads(data.stdout)) == 2 and "… and 1 more; --limit 0 for all" in data.stderr
+    wrong = runner.invoke(app, ["trace", "75%", "--limit", "-1", "--build", str(article_build)])
+    assert wrong.exit_code == 2 and "--limit takes a whole number of 0 (all) or more" in wrong.stderr
+
+
+def test_trace_best_counts_every_match(article_build: Path) -> None:
+    traced = trace_best(open_store(article_build), "75%", limit=2)
+    assert traced.matches == 3 and [e.id for e in traced.found] == [
+        "ai-stocks-share-of-sp500-returns",
+        "us-share-of-ai-vc-funding",
+    ]
