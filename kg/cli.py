@@ -188,7 +188,7 @@ def figures(
     from kg.output import to_csv, to_json, to_table
 
     with known_errors():
-        records = list_figures(_open(build_dir, data))
+        records = list_figures(_open_built(build_dir, data))
     if source:
         _known_sources({r["source"] for r in records}, source)
         records = [r for r in records if r["source"] in source]
@@ -210,13 +210,6 @@ def figures(
         metadata = output.with_name(output.name + "-metadata.json")
         _write(metadata, to_json(csvw_metadata(output.name, FIGURE_FIELDS)) + "\n")
         typer.echo(f"wrote {len(records)} figures to {output}, described in CSVW by {metadata}", err=True)
-
-
-def _open(build_dir: Path, data: Path) -> Any:
-    from kg.store import open_store
-
-    with known_errors():
-        return open_store(build_dir, data)
 
 
 def _known_sources(known: set[str], wanted: list[str]) -> None:
@@ -276,7 +269,7 @@ def export(
     from kg.export import ExportError, graphs
     from kg.export import export as write_graphs
 
-    store = _open(build_dir, data)
+    store = _open_built(build_dir, data)
     try:
         chosen = graphs(store, source or (), findings=findings)
     except ExportError as err:

@@ -249,8 +249,10 @@ SELECT ?claim ?id ?kind ?kindZh ?status ?note ?source ?metric ?metricEn ?metricZ
   ?kindNode rdfs:label ?kind, ?kindZh . FILTER(LANG(?kind) = "en" && LANG(?kindZh) = "zh")
   FILTER(LANG(?status) = "en")
   OPTIONAL { ?claim skos:editorialNote ?note }
-  OPTIONAL { ?claim kg:metric ?m . ?m dcterms:identifier ?metric ; skos:prefLabel ?metricEn, ?metricZh .
-             FILTER(LANG(?metricEn) = "en" && LANG(?metricZh) = "zh") }
+  OPTIONAL { ?claim kg:metric/dcterms:identifier ?metric }
+  # a name met in one language has one label: each is looked for on its own
+  OPTIONAL { ?claim kg:metric/skos:prefLabel ?metricEn . FILTER(LANG(?metricEn) = "en") }
+  OPTIONAL { ?claim kg:metric/skos:prefLabel ?metricZh . FILTER(LANG(?metricZh) = "zh") }
   OPTIONAL { ?claim kg:quantity ?q . ?q schema:value ?value ; kg:unitCode ?unit ; kg:asWritten ?text ;
              kg:hedge/rdfs:label ?hedge . FILTER(LANG(?hedge) = "en") }
   # Every OPTIONAL starts from ?claim, none is nested: Oxigraph evaluates a nested OPTIONAL on
@@ -276,7 +278,12 @@ SELECT ?claim ?role ?id ?en ?zh WHERE {
   UNION { ?claim kg:funder ?node . BIND("funder" AS ?role) }
   UNION { ?claim kg:recipient ?node . BIND("recipient" AS ?role) }
   UNION { ?claim kg:instrument ?node . BIND("instrument" AS ?role) }
-  ?node dcterms:identifier ?id ; rdfs:label ?en, ?zh . FILTER(LANG(?en) = "en" && LANG(?zh) = "zh")
+  ?node dcterms:identifier ?id .
+  # a name met in one language has one label: the other falls back to it, then to the id
+  OPTIONAL { ?node rdfs:label ?enLabel . FILTER(LANG(?enLabel) = "en") }
+  OPTIONAL { ?node rdfs:label ?zhLabel . FILTER(LANG(?zhLabel) = "zh") }
+  BIND(COALESCE(?enLabel, ?zhLabel, ?id) AS ?en)
+  BIND(COALESCE(?zhLabel, ?enLabel, ?id) AS ?zh)
 }
 """
 
@@ -287,8 +294,8 @@ SELECT ?source ?id ?kind ?title ?titleEn ?publisher ?publisherZh ?author ?date ?
   OPTIONAL { ?source dcterms:title ?title . FILTER(LANG(?title) != "en" || NOT EXISTS {
              ?source dcterms:title ?other . FILTER(LANG(?other) != "en") }) }
   OPTIONAL { ?source dcterms:title ?titleEn . FILTER(LANG(?titleEn) = "en") }
-  OPTIONAL { ?source dcterms:publisher ?p . ?p rdfs:label ?publisher, ?publisherZh .
-             FILTER(LANG(?publisher) = "en" && LANG(?publisherZh) = "zh") }
+  OPTIONAL { ?source dcterms:publisher/rdfs:label ?publisher . FILTER(LANG(?publisher) = "en") }
+  OPTIONAL { ?source dcterms:publisher/rdfs:label ?publisherZh . FILTER(LANG(?publisherZh) = "zh") }
   OPTIONAL { ?source dc:creator ?author }
   OPTIONAL { ?source dcterms:date ?date }
   OPTIONAL { ?source dcterms:language ?language }
@@ -326,8 +333,8 @@ def source_record(store: Store, source_id: str) -> dict[str, Any]:
         "kind": row["kind"],
         "title": row["title"] or row["titleEn"],
         "title_en": row["titleEn"],
-        "publisher": row["publisher"],
-        "publisher_zh": row["publisherZh"],
+        "publisher": row["publisher"] or row["publisherZh"],
+        "publisher_zh": row["publisherZh"] or row["publisher"],
         "author": row["author"],
         "date": row["date"],
         "language": row["language"],
@@ -381,7 +388,7 @@ def evidence(store: Store, claim_id: str, *, with_upstream: bool = True) -> Evid
         status=row["status"],
         note=row["note"],
         subjects=sorted(by_role.get("subject", []), key=lambda s: s["id"]),
-        metric={"id": row["metric"], "en": row["metricEn"], "zh": row["metricZh"]} if row["metric"] else None,
+        metric=_named(row["metric"], row["metricEn"], row["metricZh"]) if row["metric"] else None,
         start=row["start"],
         end=row["end"],
         quote=row["quote"],
@@ -405,6 +412,11 @@ def evidence(store: Store, claim_id: str, *, with_upstream: bool = True) -> Evid
                 {"how": judged.how, "verdict": judged.verdict, "compared": judged.message, "claim": upstream}
             )
     return found
+
+
+def _named(id_: str, en: str | None, zh: str | None) -> dict[str, str]:
+    """An id with its names; a name met in one language stands in for the other."""
+    return {"id": id_, "en": en or zh or id_, "zh": zh or en or id_}
 
 
 def trace(store: Store, wanted: str) -> list[Evidence]:

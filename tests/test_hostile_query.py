@@ -386,7 +386,7 @@ def test_memory_is_bounded(article_build: Path) -> None:
     ("arguments", "code", "message"),
     [
         pytest.param(["examples/queries"], 2, "examples/queries: a folder, not a query file", id="a-folder"),
-        pytest.param(["-e", "ASK {}", "--build", "/proc/x"], 2, "/proc/x: cannot use it as a build folder", id="proc"),
+        pytest.param(["-e", "ASK {}", "--build", "/proc/x"], 2, "/proc/x: cannot write the build folder", id="proc"),
         pytest.param(
             ["-e", "SELECT (<http://x/f>(1) AS ?v) {}"],
             2,

@@ -204,3 +204,17 @@ def test_trace_best_counts_every_match(article_build: Path) -> None:
         "ai-stocks-share-of-sp500-returns",
         "us-share-of-ai-vc-funding",
     ]
+
+
+def test_names_in_one_language_are_traced(tmp_path: Path) -> None:
+    """An actor or metric with a Chinese name only (or an English one only) is traced under the name it has."""
+    from kg.rebuild import rebuild
+    from tests.conftest import FIXTURES
+
+    rebuild(FIXTURES / "multi", tmp_path / "build")
+    store = open_store(tmp_path / "build")
+    found = [e for e in trace(store, "星辰") if any(s["id"] == "xingchen-fund" for s in e.subjects)]
+    assert found
+    fund = next(s for s in found[0].subjects if s["id"] == "xingchen-fund")
+    assert fund == {"id": "xingchen-fund", "en": "星辰基金", "zh": "星辰基金"}
+    assert "星辰基金" in found[0].sentence_en and "星辰基金" in found[0].sentence_zh
