@@ -41,6 +41,7 @@ _PRONOUN = re.compile(
     r"tech firm|project|facility|data center|data centre|lender|insurer|fund))(?![A-Za-z])"
     r"|该公司|该集团|该项目|(?<![尤极与])其(?![中他余实次])"
 )
+_COUNTED = re.compile(r"\s?(?:[个座家项条名位台款次种所间处栋])?(?:new\s+)?(?:新的?|新建的?)?")
 _RESPECTIVELY = re.compile(r"(?<![A-Za-z])respectively(?![A-Za-z])|分别")
 #: The verb after whom a sentence cites that makes it a statement of its own: said, 表示, 宣布.
 _STATEMENT_AFTER = re.compile(
@@ -68,6 +69,7 @@ class Subjects:
         sentence: tuple[int, int],
         credit: Credit | None,
         figures_in_sentence: list[tuple[int, int]],
+        unit: str = "",
     ) -> tuple[str, ...]:
         """Actor ids (known or new) of the figure at [start, end), best guess first."""
         text = self.doc.norm
@@ -76,9 +78,14 @@ class Subjects:
         named = [
             m
             for m in self.names.within(sentence_start, sentence_end)
-            if speaker or credit is None or not (credit.start <= m.start < credit.end)
+            if (speaker or credit is None or not (credit.start <= m.start < credit.end))
+            and self.names.type_of(m.actor) != "media"  # a news outlet reports figures; they are not about it
         ]
         roles = {id(m): self._role(m) for m in named}
+        if unit == "count":  # 五座新的数据中心, 400,000 Nvidia chips: what a count counts is not its subject
+            counted = _COUNTED.match(text, end)
+            after = counted.end() if counted else end
+            roles |= {id(m): "object" for m in named if after <= m.start <= after + 1}
         wholes = {id(m) for m in named if roles[id(m)] == "whole"}
         side = {id(m) for m in named if roles[id(m)] == "object"} | wholes
         respective = self._respectively(start, sentence, [m for m in named if id(m) not in side], figures_in_sentence)
@@ -101,7 +108,11 @@ class Subjects:
         weak_in_clause = [m.actor for m in nearest + in_clause if m.weak and id(m) not in side]
         in_sentence = [m for m in named if not clause_start <= m.start < clause_end]
         clause_wholes = [m.actor for m in in_clause if id(m) in wholes and not m.weak]
-        earlier = [m.actor for m in reversed(self.names.before(sentence_start)) if not m.weak][:1]
+        earlier = [
+            m.actor
+            for m in reversed(self.names.before(sentence_start))
+            if not m.weak and self.names.type_of(m.actor) != "media"
+        ][:1]
         ranked = [
             *first,
             *(m.actor for m in in_clause if m.start >= end and id(m) not in side and not m.weak),

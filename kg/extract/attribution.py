@@ -54,7 +54,7 @@ class _Cue:
 _EN_VERB = (
     r"said|says|reported|reports|estimated|estimates|estimate|projected|projects|forecast|forecasts|predicted|predicts"
     r"|expects|expected|revealed|reveals|showed|shows|found|finds|noted|notes|wrote|writes|warned|warns|calculated"
-    r"|stated|states|told|announced|announces|disclosed|disclosed|indicated|calculates|believes|argued"
+    r"|stated|states|told|announced|announces|disclosed|indicated|calculates|believes|argued|report|say|note"
 )
 _EN_CUE = re.compile(
     r"(?<![A-Za-z])(?:(?P<according>[Aa]ccording to|[Aa]s per|[Cc]iting|[Pp]er(?= [A-Z])|[Dd]ata from"
@@ -66,7 +66,7 @@ _REPORTEDLY = re.compile(r"(?<![A-Za-z])reportedly(?![A-Za-z])|据报道|据悉|
 _ZH_CUE = re.compile(
     r"(?P<according>(?<![数证占凭论])据|根据|依据)(?P<who>[^,，。;；:：]{2,40}?)(?:的)?(?:数据|报告|统计|报道|估计|测算|研究|调查|调研|分析)?"
     r"(?:显示|称|表示|指出)?(?=[,，:：]|$)"
-    r"|在(?P<who3>[^,，。;；]{2,24}?)的?(?:调研|调查|研究|报告|数据|统计|测算)中"
+    r"|在(?P<who3>[^,，。;；]{2,24}?)的?(?:调研|调查|研究|报告|数据|统计|测算)中(?!心)"
     r"|(?P<verb>预测|预计|预期|显示|指出|表示|警告称|警告|声称|认为|估计|估算|报告称|发现|(?<![堪简号自声名职昵])称(?![为作之号])|(?<![比如据来听所小])说(?![明服法])"
     r"|透露|报道|写道|披露|宣布|公布|测算)"
 )
@@ -92,6 +92,10 @@ _SOURCE_NOUNS = re.compile(
 )
 #: Actors that state nothing themselves: a market, a sector, a project.
 _SILENT = frozenset(("market", "sector", "project", "people"))
+#: Days and times in a Chinese cue (週四, （20日）, 昨天): when it was said, not who said it.
+_WHEN_WORDS = re.compile(
+    r"[（(]?\s?\d{1,2}\s?日\s?[)）]?|周[一二三四五六日]|星期[一二三四五六日天]|昨天|今天|昨日|今日|近日|日前"
+)
 _FIRST_PERSON = re.compile(r"(?<![A-Za-z])(?:[Ww]e|[Oo]ur|I)(?![A-Za-z’'])|我们|笔者")
 _DATELINE = re.compile(r"\d{1,2}月\d{1,2}日|\d{4}年|(?:19|20)\d\d|[A-Z][a-z]{2,8}\.? \d{1,2}")
 
@@ -110,11 +114,12 @@ class Attributions:
         index, _, _ = self.doc.sentence_of(position)
         cues, carried = self._by_sentence.get(index, ([], None))
         forward = [c for c in cues if not c.whole_sentence and c.start <= position]
+        whole = [c for c in cues if c.whole_sentence and not c.credit.start <= position < c.credit.end]
         if forward:
             cue = max(forward, key=lambda c: c.start)
-            if not cue.credit.start <= position < cue.credit.end:
+            # "its guidance" speaks for itself only where no one else is credited (Meta, as per CNBC, …)
+            if not cue.credit.start <= position < cue.credit.end and not (cue.credit.own and whole):
                 return cue.credit
-        whole = [c for c in cues if c.whole_sentence and not c.credit.start <= position < c.credit.end]
         if whole:
             return whole[0].credit
         return carried
@@ -248,6 +253,10 @@ class Attributions:
 
     def _credit(self, who: str, start: int, own: bool = False) -> Credit | None:
         """The credit of a cue's subject: names without role words, the report it stands for, its kind."""
+        title = re.search(r"《([^》]{1,40})》", who)
+        if title and self.doc.lang == "zh":  # 据《The Information》週四（20日）報導: the title, not the day
+            start, who = start + title.start(1), title.group(1)
+        who = _WHEN_WORDS.sub("", who)
         text = who.strip()
         if not text:
             return None

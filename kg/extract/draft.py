@@ -69,27 +69,26 @@ def draft(
     taken = {c.id for s, c in dataset.claims() if s != source_id}  # a new draft of a source replaces the old
     claims: list[Claim] = []
     choices: dict[str, dict[str, tuple[Any, ...]]] = {}
-    pairs: set[tuple[str, str]] = set()
+    drafted_flows = flows.read(reading.figures)
+    carried: dict[int, DraftFlow] = {}
+    alone: list[DraftFlow] = []
+    for flow in drafted_flows:
+        if flow.figure is not None and flow.figure not in carried:
+            carried[flow.figure] = flow  # a figure's claim carries its first flow; the others stand alone
+        else:
+            alone.append(flow)
     for index, figure in enumerate(reading.figures):
         subjects = list(figure.subjects[: 2 if figure.kind == "comparison" else 1]) or [_placeholder(reading)]
         assert figure.measure is not None
         metric, other_metrics = metrics.metric(figure.measure, figure.unit)
-        flow = None
-        if figure.unit in _MONEY:
-            clause = doc.clause_of(figure.start, figure.end)
-            _, sentence_start, sentence_end = doc.sentence_of(figure.start)
-            flow = flows.of_figure(index, figure.start, figure.end, figure.subjects, clause,
-                                   (sentence_start, sentence_end), figure.measure.en)  # fmt: skip
         claim_id = _claim_id(subjects[0], metric, figure.period, taken)
-        claims.append(_figure_claim(claim_id, figure, subjects, metric, cited.ids(figure.credit), flow))
-        if flow:
-            pairs.add((flow.funder, flow.recipient))
+        claims.append(_figure_claim(claim_id, figure, subjects, metric, cited.ids(figure.credit), carried.get(index)))
         options = {
             "subjects": tuple(figure.subjects[len(subjects) : len(subjects) + 4]),
             "metric": other_metrics,
         }
         choices[claim_id] = {field: values for field, values in options.items() if values}
-    for flow in flows.holdings(pairs):
+    for flow in alone:
         claim_id = _claim_id(flow.funder, f"funds-{flow.recipient}", None, taken)
         claims.append(_flow_claim(claim_id, flow, doc.text))
     if not claims:

@@ -54,6 +54,8 @@ _OUTCOME = re.compile(
     r"|require|cost|generate|consume|use|top|surpass|达到|达|增长|增加|超过|升至|降至|占|成为|突破|提高|下降|减少)",
     re.IGNORECASE,
 )
+_ACTION_ZH = re.compile(_ACTION.split("|投资", 1)[1].join(("(?:投资", ")")) + "|扩展|使用|建|买|卖|发|投")
+_OUTCOME_ZH = re.compile("达到|达|增长|增加|超过|升至|降至|占|成为|突破|提高|下降|减少|要求|需要|带来")
 _ACTION_AFTER = re.compile(rf"\s*(?:[\w-]+\s+){{0,2}}?(?:{_ACTION})", re.IGNORECASE)
 _EN_VERB = re.compile(
     r"(?<![A-Za-z])(?:is|are|was|were|has|have|had|will|would|could|can|may|might|did|does|do)(?![A-Za-z])"
@@ -97,6 +99,12 @@ class Kinds:
         if _EQUIVALENT.search(text, max(clause[0], start - 30), start):
             return "comparison"
         found = self._cues_before(start, clause, sentence)
+        if self.doc.lang == "zh":  # 三座资料中心将与甲骨文合作开发: the cue after its subject governs it
+            index = bisect.bisect_left(self.ends, end)
+            while index < len(self.cues) and self.cues[index][1] <= min(clause[1], next_figure):
+                if self.cues[index][0] >= end and self.cues[index][2] != "now":
+                    found.append(self.cues[index])
+                index += 1
         after = _AFTER.match(text, end, min(clause[1], next_figure, end + 24))
         if after and not _NOT_A_CUE_BEFORE.search(
             text, max(0, after.start(after.lastgroup or 0) - 12), after.start(after.lastgroup or 0)
@@ -135,16 +143,24 @@ class Kinds:
             if kind == "weak" and kinds - {"weak", "now"}:
                 continue
             if kind == "future":
-                future = max(c for c in found if c[2] == "future")
-                return (
-                    "plan"
-                    if _ACTION_AFTER.match(self.doc.norm, future[1]) and not _OUTCOME.match(self.doc.norm, future[1])
-                    else "forecast"
-                )
+                return self._future(max(c for c in found if c[2] == "future"))
             if kind == "weak":
                 return "forecast"
             return kind  # type: ignore[return-value]
         return None
+
+    def _future(self, cue: tuple[int, int, str]) -> Kind:
+        """将 / will: a plan when an action of the subject follows (invest, 合作开发), a forecast for an outcome
+        (reach, 达到). English puts the verb right after; Chinese may put a phrase between (将与甲骨文合作开发)."""
+        norm = self.doc.norm
+        if self.doc.lang == "en":
+            acts = _ACTION_AFTER.match(norm, cue[1]) is not None and _OUTCOME.match(norm, cue[1]) is None
+            return "plan" if acts else "forecast"
+        window = norm[cue[1] : cue[1] + 16]
+        action, outcome = _ACTION_ZH.search(window), _OUTCOME_ZH.search(window)
+        if action and (outcome is None or action.start() < outcome.start()):
+            return "plan"
+        return "forecast"
 
     def _past_is_fact(self, kind: Kind, period: str | None) -> Kind:
         """A forecast, plan or target for a period over by the publication date is what happened."""

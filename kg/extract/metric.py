@@ -88,11 +88,15 @@ _ZH_WORDS = {
 _ZH_AFTER = re.compile(r"\s*(?:[个款座家项条名位台次种篇部架所笔颗枚辆艘间处栋]|的)?\s?([\u4e00-\u9fffA-Za-z]{0,8})")
 _ZH_WORDS_LONGEST = sorted(_ZH_WORDS, key=len, reverse=True)
 _ZH_MODIFIER = re.compile("|".join(sorted(map(re.escape, _ZH_WORDS), key=len, reverse=True)))
-_EN_STOP = words("the a an its their his her our this that these those of in on for to and with by as at")
+_EN_STOP = words(
+    "the a an its their his her our this that these those of in on for to and with by as at after before from up"
+    " down than about over under nearly some around roughly total combined"
+)
 _EN_VERB = re.compile(
     r"[a-z]+ed|is|are|was|were|has|have|had|be|been|will|would|reached|grew|rose|fell|hit|saw|[a-z]+ing",
     re.IGNORECASE,
 )
+_PARTICIPLE = re.compile(r"projected|planned|estimated|expected|reported|committed|earmarked|proposed|announced", re.I)
 _CHANGE = re.compile(
     r"(?<![A-Za-z])(?:up|down|rose|grew|grow|increased?|jumped|climb\w*|fell|declined?|dropped|year-over-year|year-on-year"
     r"|growth)(?![A-Za-z])|增长|提高|下降|减少|同比|增加|上升|下滑",
@@ -117,7 +121,7 @@ _MONEY = frozenset(("USD", "CNY", "EUR", "GBP", "JPY", "HKD", "KRW", "TWD"))
 _FITS = {
     "money": frozenset(("capital expenditure", "investment", "spending", "revenue", "profit", "debt", "financing",
                         "equity", "valuation", "market value", "price", "cost", "deal", "assets", "gap", "returns")),
-    "power": frozenset(("capacity", "electricity use", "data centres", "plants")),
+    "power": frozenset(("capacity", "electricity use")),
     "energy": frozenset(("electricity use", "capacity")),
     "count": frozenset(("users", "chips", "models", "data centres", "plants", "jobs", "publications", "patents",
                         "citations", "mentions", "prizes", "deal")),
@@ -164,6 +168,8 @@ class Measures:
 
     def measure(self, start: int, end: int, unit: str, clause: tuple[int, int]) -> Measure:
         """The words of what the figure at [start, end) measures."""
+        if "cents on the dollar" in self.doc.norm[start:end]:
+            return Measure("price (cents on the dollar)", None)
         found = (self._zh if self.doc.lang == "zh" else self._en)(start, end, clause, unit)
         norm = self.doc.norm
         before = norm[max(clause[0], start - 40) : start]
@@ -190,6 +196,8 @@ class Measures:
         if after:
             words = []
             for word in after.group(1).split():
+                if _PARTICIPLE.fullmatch(word):
+                    continue
                 if word.lower() in _EN_STOP or (_EN_VERB.fullmatch(word) and not _HEAD_EN.fullmatch(word)):
                     break
                 words.append(word)
@@ -208,10 +216,16 @@ class Measures:
         return None
 
     def _phrase_en(self, phrase: str) -> str:
-        """The measured words: a head and the modifiers that describe it (AI, private), no names, verbs or articles."""
-        words = phrase.split()
+        """The measured words: its head in canonical form (capital expenditures → capital expenditure) and the
+        modifiers that describe it (AI, private, quarterly), no names, verbs or articles."""
+        heads = list(_HEAD_EN.finditer(phrase))
+        if not heads:
+            return phrase.split()[-1].lower()
+        head = heads[-1]
         kept: list[str] = []
-        for word in reversed(words[:-1]):
+        for word in reversed(phrase[: head.start()].split()):
+            if _PARTICIPLE.fullmatch(word):
+                continue  # projected expenditure, planned capex: the measure, whatever its status
             bare = word.strip("’'").lower()
             if (
                 bare in _EN_STOP
@@ -221,7 +235,7 @@ class Measures:
             ):
                 break
             kept.insert(0, word if word.isupper() else word.lower())
-        return " ".join([*kept, words[-1].lower()])
+        return " ".join([*kept, head.group().lower()])
 
     def _zh(self, start: int, end: int, clause: tuple[int, int], unit: str) -> tuple[str, str | None] | None:
         norm, text = self.doc.norm, self.doc.text
@@ -314,6 +328,12 @@ class Metrics:
         zh = measure.zh if self.lang == "zh" else None
         self.proposed[metric_id] = Concept(id=metric_id, label=Label(en=en, zh=zh))
         return metric_id
+
+
+def head_of(measure: str) -> str:
+    """The canonical head of measured words: capital expenditures → capital expenditure, 资本支出 → the same."""
+    heads = list(_HEAD_EN.finditer(measure))
+    return _canonical(heads[-1]) if heads else measure
 
 
 def _canonical(head: re.Match[str]) -> str:

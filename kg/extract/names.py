@@ -169,19 +169,20 @@ _STATE_OR_COUNTRY = words(
     "Thailand Netherlands Sweden Norway Ireland Switzerland"
 )
 #: A verb after a sentence's first word that makes that word a name: "Pimco is", "Hyperion will".
+_SAYS = re.compile(r"\s(?:reports?|reported|said|says|estimates?|noted)(?![A-Za-z])")
 _NAME_VERB = re.compile(
-    r"\s(?:is|was|has|had|will|would|said|says|reported|reportedly|plans|planned|announced|raised|agreed|expects"
+    r"\s(?:is|was|has|had|will|would|said|says|reports|reported|reportedly|plans|planned|announced|raised|agreed|expects"
     r"|led|owns|signed|bought|sold|invested|issued|spent|could|can|also|,)(?![A-Za-z])"
 )
 _TYPE_WORDS: tuple[tuple[ActorType, str], ...] = (
     ("investor", "Capital Partners Ventures Management Investments Investment Asset Advisors Equity Securities Credit"),
-    ("investor", "Holdings Bank Chase Bancorp Financial"),
+    ("investor", "Holdings Bank Bancorp Financial"),
     ("fund", "Fund Funds Trust"),
     ("government", "Commission Agency Ministry Department Government Council Authority Administration Congress"),
     ("government", "Senate Parliament Treasury Regulator Board"),
     ("research", "University Institute Laboratory Lab Labs Academy Center Centre School"),
     ("media", "Times Journal Post News Reuters Bloomberg Daily Herald Telegraph Economist Insider Wire Press Media"),
-    ("media", "Trace"),
+    ("region", "Parish County State City Province District"),
     ("company", "Inc Corp Co Ltd LLC PLC Platforms Technologies Systems Energy Power Electric Group"),
 )
 #: The last word of a name → its type: Blue Owl Capital is an investor, Financial Times a news outlet.
@@ -198,7 +199,7 @@ _ZH_STOP = set(
     "的了与和及由向对在从据被为是将其该这那把让给等已也都还并就而或以于至到称说所各多由后前中内外上下将会要使令让"
 )
 _ZH_MODIFIER = re.compile(
-    r"^(?:国内|国外|全球|大型|多家|各大|其他|部分|主要|这家|那家|一家|旗下|大量|许多|知名|头部|龙头)"
+    r"^(?:国内|国外|国际|全球|大型|多家|各大|其他|部分|主要|这家|那家|一家|旗下|大量|许多|知名|头部|龙头)+"
 )
 _ZH_GENERIC = words(
     "科技 互联网 保险 投资 资产管理 基础设施 私募 上市 子 母 风险投资 创业 初创 能源 电力 金融 芯片 半导体 云计算"
@@ -242,7 +243,10 @@ class Names:
         known = self.gazetteer.mentions(doc.norm)
         self._known_starts = [m.start for m in known]
         self._known = known
-        found = [*known, *self._new_names(known)]
+        self._dropped: set[int] = set()
+        new = self._new_names(known)  # drops the weak known names inside longer new ones
+        known = [m for m in known if id(m) not in self._dropped]
+        found = [*known, *new]
         found.sort(key=lambda m: m.start)
         self.mentions = found
         self.starts = [m.start for m in found]
@@ -262,6 +266,10 @@ class Names:
         """The ``count`` names before ``position``, nearest last."""
         index = bisect.bisect_left(self.starts, position)
         return [m for m in self.mentions[max(0, index - count) : index] if m.end <= position]
+
+    def companies_before(self, position: int) -> set[str]:
+        """The companies named in the 60 names before ``position``."""
+        return {m.actor for m in self.before(position, 60) if self.type_of(m.actor) == "company"}
 
     def type_of(self, actor: str) -> ActorType | None:
         if actor in self.new:
@@ -310,8 +318,13 @@ class Names:
         found: list[Mention] = []
         for start, end, en, zh, kind in sorted(candidates, key=lambda c: (c[0], -(c[1] - c[0]))):
             index = bisect.bisect_left(self._known_starts, end)
-            if any(m.start < end and start < m.end for m in known[max(0, index - 3) : index]):
-                continue  # a known name wins
+            overlapping = [m for m in known[max(0, index - 3) : index] if m.start < end and start < m.end]
+            if any(
+                not m.weak or not (start <= m.start and m.end <= end and end - start > m.end - m.start)
+                for m in overlapping
+            ):
+                continue  # a known name wins, unless a longer new name holds a weak one (Generative AI)
+            self._dropped |= {id(m) for m in overlapping}
             if found and found[-1].end > start:
                 continue
             found.append(Mention(start, end, self.propose(en, zh, kind), weak=False, new=True))
@@ -369,7 +382,12 @@ class Names:
         if all(part in _MONTH_AND_DAY for part in re.split(r"[-–\s]+", name.replace(".", ""))):
             return False  # October-December, Sept
         if name.replace(" ", "").isupper() and (len(name) <= 5 or self.doc.lang == "zh"):
-            return False  # ORCL, GPU, SPV, CEO: tickers and acronyms
+            # ORCL, GPU, SPV, CEO: tickers and acronyms; CNBC reports, according to the FT: an outlet
+            after = self.doc.norm[start + len(name) : start + len(name) + 12]
+            before = self.doc.norm[max(0, start - 16) : start]
+            return bool(
+                _SAYS.match(after) or re.search(r"(?:according to|as per|citing|per)\s+(?:the\s+)?$", before, re.I)
+            )
         if self.doc.lang == "zh" or " " in name or any(c.isupper() for c in name[1:]):
             return True
         _, sentence_start, _ = self.doc.sentence_of(start)
@@ -379,17 +397,17 @@ class Names:
         if not first_word:
             return True
         # a sentence's first word is capitalised anyway: a name only if a verb of a name follows
-        return (
-            not re.search(r"(?:ly|ing|ed|s)$", name) and _NAME_VERB.match(self.doc.norm, start + len(name)) is not None
-        )
+        return not re.search(r"(?:ly|ing|ed)$", name) and _NAME_VERB.match(self.doc.norm, start + len(name)) is not None
 
     def _en_type(self, name: str, start: int) -> ActorType:
         words = name.split()
-        if name in _STATE_OR_COUNTRY:
+        if name in _STATE_OR_COUNTRY or (words[0] in _STATE_OR_COUNTRY and words[-1] in ("State", "County")):
             return "region"
         for word in reversed(words):
             if word in _TYPE_BY_WORD:
                 return _TYPE_BY_WORD[word]
+        if re.match(r"-based\b", self.doc.norm[start + len(name) : start + len(name) + 7]):
+            return "region"  # the Newport Beach-based manager
         before = self.doc.norm[max(0, start - 24) : start].split()
         titled = bool(before) and before[-1].rstrip(".") in _TITLES
         says = re.match(
@@ -410,6 +428,8 @@ class Names:
             ):
                 start -= 1
             head = _ZH_MODIFIER.sub("", norm[start : match.start()])
+            if re.match(r"[0-9零一二两三四五六七八九十百千几多数]*[家个位名座所]", head):
+                continue  # 三家公司: a count of companies, no name
             if len(head) < 2 or any(head.endswith(word) for word in _ZH_GENERIC) or head + match.group() in _ZH_GENERIC:
                 continue  # 人工智能初创公司, 美国科技公司, 资产管理公司: a kind of firm, no name
             start = match.start() - len(head)

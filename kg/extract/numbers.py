@@ -181,7 +181,8 @@ _CHANGE_THEN_LEVEL = re.compile(r"(?:(?<![A-Za-z])(?:[Ff]rom|by)|从|由)\s?$")
 _TENTH_BEFORE = re.compile(r"(?:近|约|逾|超|到|足|仅|只|有|占|达|的|为|是|[，,、\s])$")
 #: 三大电信运营商, 四大行, 五大会计师事务所: 大 before a kind of organisation makes a group's name.
 _GROUP_NAME = re.compile(
-    r"[\u4e00-\u9fff]{0,6}?(?:运营商|巨头|银行|行(?![业动为])|公司|集团|企业|车企|厂商|央企|航司|交易所|事务所)"
+    r"[\u4e00-\u9fff]{0,8}?(?:运营商|巨头|银行|行(?![业动为])|公司|集团|企业|车企|厂商|央企|航司|交易所|事务所|业者|服务商"
+    r"|平台|云厂商)"
 )
 _TIME_WORDS = re.compile(r"\s?(?:世纪|年代|年|月|日|号|时|点(?!\d)|分(?!之)|秒|岁|周|天|小时|个月|指数|页|位|期)")
 _EN_DURATION = re.compile(r"(?:\s+|-)(?:years?|months?|weeks?|days?|hours?|minutes?|decades?)(?![A-Za-z])")
@@ -259,9 +260,15 @@ class _Side:
 class NumberReader:
     """Reads the figures of a document: pattern matches, each turned into zero, one or two numbers."""
 
-    def __init__(self, doc: Document, is_name: Callable[[int, int], bool], in_period: Callable[[int, int], bool]):
+    def __init__(
+        self,
+        doc: Document,
+        is_name: Callable[[int, int], bool],
+        in_period: Callable[[int, int], bool],
+        companies_before: Callable[[int], set[str]] = lambda _: set(),
+    ):
         self.doc, self.text, self.lang = doc, doc.norm, doc.lang
-        self.is_name, self.in_period = is_name, in_period
+        self.is_name, self.in_period, self.companies_before = is_name, in_period, companies_before
 
     def numbers(self) -> list[Number]:
         """Every figure of the text, in order, with a unit and a hedge."""
@@ -419,7 +426,16 @@ class NumberReader:
             value = Decimal(2)  # 增加一倍: doubled, the end twice the start
         elif value == 1 and unit == "count":
             return None  # 一个, 一项: an article, not a count
+        elif m["zn_unit"] == "家" and self._anaphoric_group(start, end, int(value)):
+            return None  # 三家公司将…, after three companies were named: the group, not a count
         return Number(start, end, value, unit, "more-than" if m["zn_more"] else "none", zh_numeral=True)
+
+    def _anaphoric_group(self, start: int, end: int, size: int) -> bool:
+        """三家公司 at the head of its clause, when the text has already named that many companies."""
+        clause_start, _ = self.doc.clause_of(start, end)
+        if start - clause_start > 2 or not re.match(r"(?:公司|企业|巨头)", self.text[end : end + 2]):
+            return False
+        return len(self.companies_before(start)) >= size
 
     def _e_frac(self, m: re.Match[str], start: int, end: int) -> Number | None:
         return _fraction(start, end, _EN_NUMBERS[m["ef_n"].lower()], _EN_NUMBERS[m["ef_d"].lower()])

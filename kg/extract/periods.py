@@ -68,7 +68,7 @@ _PERIODS_EN = (
     rf"|(?P<quarter__en>Q(?P<qe_q>[1-4])\s?(?P<qe_y>{_Y})"
     rf"|(?P<qe_w>first|second|third|fourth)\s+quarter\s+(?:of\s+)?(?P<qe_y2>{_Y})"
     rf"|(?P<qr_w>first|second|third|fourth)[\s-]quarter(?:\s+of\s+(?P<qr_rel2>this|last|next|the)\s+year)?(?![A-Za-z])"
-    rf"|(?-i:Q(?P<qr_q2>[1-4]))(?![0-9A-Za-z])|(?P<qr_this>this|last|next|the|previous|prior)\s+quarter(?![A-Za-z-])"
+    rf"|(?-i:Q(?P<qr_q2>[1-4]))(?![0-9A-Za-z])|(?P<qr_this>this|last|next|the|previous|prior)\s+quarter(?![A-Za-z-])(?!\s+end)"
     r"|(?P<qr_done>quarterly|(?:a|one)\s+single\s+quarter)(?![A-Za-z]))"
     rf"|(?P<span__en>(?:from|between)\s+(?P<re_a>{_Y})\s+(?:to|and|through|until)\s+(?P<re_b>{_Y}))"
     rf"|(?P<mrange__en>(?-i:(?P<mre_a>{_MONTH_NAMES}))\.?\s?(?:-|–|to|through)\s?(?-i:(?P<mre_b>{_MONTH_NAMES}))\.?"

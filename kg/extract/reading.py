@@ -24,8 +24,8 @@ from kg.models import Actor, Hedge, Kind, Unit
 
 #: Spending words: a company forecasting its own spending states a plan.
 _SPENDING = re.compile(
-    r"(?<![A-Za-z])(?:spend\w*|capital\s+expenditures?|capex|invest\w*|expenditures?|outlays?|budget)(?![A-Za-z])"
-    r"|资本支出|资本开支|投资|开支|投入|支出",
+    r"(?<![A-Za-z])(?:spend\w*|capital\s+expenditures?|capex|invest\w*|expenditures?|outlays?|budget|rais\w+|borrow\w*"
+    r"|issu\w+)(?![A-Za-z])|资本支出|资本开支|投资|开支|投入|支出|筹集|融资|发债",
     re.IGNORECASE,
 )
 
@@ -83,7 +83,7 @@ def read(
     names = Names(doc, actors if actors is not None else default_actors())
     periods, credits, subjects = Periods(doc), Attributions(doc, names), Subjects(doc, names)
     kinds, measures = Kinds(doc), Measures(doc)
-    numbers = NumberReader(doc, names.overlaps, periods.covers).numbers()
+    numbers = NumberReader(doc, names.overlaps, periods.covers, names.companies_before).numbers()
     figures = []
     for index, number in enumerate(numbers):
         next_start = _base_after(doc, numbers, index)
@@ -98,7 +98,7 @@ def read(
             for n in numbers[max(0, index - 12) : index + 12]
             if sentence_start <= n.start < sentence_end
         ]
-        who = subjects.of(number.start, number.end, clause, sentence, credit, neighbours)
+        who = subjects.of(number.start, number.end, clause, sentence, credit, neighbours, unit)
         own_spending = bool(credit and who and who[0] in credit.actors and _SPENDING.search(doc.norm, *sentence))
         kind = kinds.of(number.start, number.end, unit, clause, sentence, next_start, period, own_spending)
         measure = measures.measure(number.start, number.end, unit, clause)

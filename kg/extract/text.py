@@ -53,9 +53,25 @@ _DATE_LINE = re.compile(
 )
 
 
+#: Words Taiwan writes otherwise than the mainland, each of the same length as its mainland form.
+_PHRASES = (
+    ("资料中心", "数据中心"),
+    ("人工智慧", "人工智能"),
+    ("晶片", "芯片"),
+    ("伺服器", "服务器"),
+    ("网路", "网络"),
+    ("软体", "软件"),
+    ("硬体", "硬件"),
+)
+
+
 def normalise(text: str) -> str:
-    """The text in Simplified characters and ASCII digits, of the same length."""
-    return text.translate(_NORMALISE)
+    """The text in Simplified characters (and mainland words) and ASCII digits, of the same length."""
+    simplified = text.translate(_NORMALISE)
+    for taiwan, mainland in _PHRASES:
+        if taiwan in simplified:
+            simplified = simplified.replace(taiwan, mainland)
+    return simplified
 
 
 def detect_lang(text: str) -> Lang:
