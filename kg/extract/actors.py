@@ -59,6 +59,8 @@ class Subjects:
         self.doc, self.names = doc, names
         self._roles: dict[int, Role] = {}
         self._respective: dict[int, bool] = {}
+        self._sentences: dict[tuple[int, int], tuple[bool, list[Mention], dict[int, Role]]] = {}
+        self._earlier_names: dict[int, list[str]] = {}
         self._pronouns = [m.start() for m in _PRONOUN.finditer(doc.norm)]  # once: a clause looks its up
 
     def of(
@@ -73,15 +75,9 @@ class Subjects:
     ) -> tuple[str, ...]:
         """Actor ids (known or new) of the figure at [start, end), best guess first."""
         text = self.doc.norm
-        sentence_start, sentence_end = sentence
-        speaker = credit is not None and self._speaks_for_itself(credit)
-        named = [
-            m
-            for m in self.names.within(sentence_start, sentence_end)
-            if (speaker or credit is None or not (credit.start <= m.start < credit.end))
-            and self.names.type_of(m.actor) != "media"  # a news outlet reports figures; they are not about it
-        ]
-        roles = {id(m): self._role(m) for m in named}
+        sentence_start = sentence[0]
+        speaker, named, base_roles = self._sentence(sentence, credit)
+        roles = dict(base_roles)
         if unit == "count":  # 五座新的数据中心, 400,000 Nvidia chips: what a count counts is not its subject
             counted = _COUNTED.match(text, end)
             after = counted.end() if counted else end
@@ -108,11 +104,7 @@ class Subjects:
         weak_in_clause = [m.actor for m in nearest + in_clause if m.weak and id(m) not in side]
         in_sentence = [m for m in named if not clause_start <= m.start < clause_end]
         clause_wholes = [m.actor for m in in_clause if id(m) in wholes and not m.weak]
-        earlier = [
-            m.actor
-            for m in reversed(self.names.before(sentence_start))
-            if not m.weak and self.names.type_of(m.actor) != "media"
-        ][:1]
+        earlier = self._earlier(sentence_start)
         ranked = [
             *first,
             *(m.actor for m in in_clause if m.start >= end and id(m) not in side and not m.weak),
@@ -128,6 +120,16 @@ class Subjects:
         ]
         return tuple(dict.fromkeys(ranked))
 
+    def _earlier(self, sentence_start: int) -> list[str]:
+        """The last name of an earlier sentence (not a news outlet), once a sentence."""
+        if sentence_start not in self._earlier_names:
+            self._earlier_names[sentence_start] = [
+                m.actor
+                for m in reversed(self.names.before(sentence_start))
+                if not m.weak and self.names.type_of(m.actor) != "media"
+            ][:1]
+        return self._earlier_names[sentence_start]
+
     def _owner(self, mention: Mention) -> str:
         """SoftBank's Vision Fund: a new name owned by a known actor stands for that actor."""
         if mention.new:
@@ -135,6 +137,23 @@ class Subjects:
             if owner and not owner[0].new and re.fullmatch(r"[’']s\s", self.doc.norm[owner[0].end : mention.start]):
                 return owner[0].actor
         return mention.actor
+
+    def _sentence(
+        self, sentence: tuple[int, int], credit: Credit | None
+    ) -> tuple[bool, list[Mention], dict[int, Role]]:
+        """The names a sentence offers as subjects and their roles, once a sentence and source: not the source's
+        own names (unless it speaks for itself), not news outlets (they report figures, which are not about them)."""
+        key = (sentence[0], credit.start if credit else -1)
+        if key not in self._sentences:
+            speaker = credit is not None and self._speaks_for_itself(credit)
+            named = [
+                m
+                for m in self.names.within(*sentence)
+                if (speaker or credit is None or not (credit.start <= m.start < credit.end))
+                and self.names.type_of(m.actor) != "media"
+            ]
+            self._sentences[key] = (speaker, named, {id(m): self._role(m) for m in named})
+        return self._sentences[key]
 
     def _respectively(
         self, start: int, sentence: tuple[int, int], named: list[Mention], figures: list[tuple[int, int]]

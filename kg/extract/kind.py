@@ -30,7 +30,8 @@ _ACTION = (
     r"|投资|投入|建设|建造|兴建|新建|扩建|开发|购买|收购|筹集|融资|发行|提供|保留|拥有|部署|出资|注资|贷款|募资|支出|合作|扩展|推出|采购|兴建"
 )
 _CUES = re.compile(
-    r"(?P<target>目标|力争|旨在|(?<![A-Za-z])(?i:targets?|targeted|goals?|aims?\s+(?:to|for|at)|ambition)(?![A-Za-z]))"
+    r"(?=[目力旨估测计拟打承宣即准筹规协新扩在正预期有展或将可现已当]|(?<![A-Za-z])[abcdefghilmnopstwABCDEFGHILMNOPSTW])"
+    r"(?:(?P<target>目标|力争|旨在|(?<![A-Za-z])(?i:targets?|targeted|goals?|aims?\s+(?:to|for|at)|ambition)(?![A-Za-z]))"
     r"|(?P<estimate>估计|估算|测算|(?<![A-Za-z])(?i:estimat\w*)(?![A-Za-z]))"
     r"|(?P<plan>计划|拟(?![定])|打算|承诺|宣布|即将|准备|筹划|规划|协议|新建|扩建|在建|正(?:在)?(?:采用|进行|筹备|推进|寻求|洽谈|商谈|筹集)"
     r"|(?<![A-Za-z])(?i:plans?|planned|planning|intends?|intended|pledged?|committed|commitments?|announced|agreed\s+to"
@@ -40,7 +41,7 @@ _CUES = re.compile(
     r"|projections?|expects?|expected|outlook|on\s+track\s+to|likely\s+to|poised\s+to)(?![A-Za-z]))"
     r"|(?P<future>将(?![近来军])|(?<![A-Za-z])(?i:will|would)(?![A-Za-z]))"
     r"|(?P<weak>可能|(?<![A-Za-z])(?i:could|may|might)(?![A-Za-z]))"
-    r"|(?P<now>目前|当前|现已|已经|已达|已有|(?<![A-Za-z])(?i:currently|now|has\s+already|have\s+already|so\s+far)(?![A-Za-z]))"
+    r"|(?P<now>目前|当前|现已|已经|已达|已有|(?<![A-Za-z])(?i:currently|now|has\s+already|have\s+already|so\s+far)(?![A-Za-z])))"
 )
 _PRECEDENCE = ("target", "estimate", "plan", "forecast", "future", "weak")
 _AFTER = re.compile(

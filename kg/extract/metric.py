@@ -19,7 +19,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from kg.extract.lexicon import words
+from kg.extract.lexicon import alternation, words
 from kg.extract.text import Document
 from kg.models import Concept, Dataset, Label
 
@@ -70,10 +70,14 @@ _MEASURES = (
     ("gap", r"gap|shortfall", "缺口|差距"),
 )
 _HEAD_EN = re.compile(
-    r"(?<![A-Za-z])(?:" + "|".join(f"(?P<m{i}>{en})" for i, (_, en, _) in enumerate(_MEASURES)) + r")(?![A-Za-z])",
+    r"(?<![A-Za-z])(?=[abcdefgilmnopqrstuvwyABCDEFGILMNOPQRSTUVWY])(?:"
+    + "|".join(f"(?P<m{i}>{en})" for i, (_, en, _) in enumerate(_MEASURES))
+    + r")(?![A-Za-z])",
     re.IGNORECASE,
 )
-_HEAD_ZH = re.compile("|".join(f"(?P<m{i}>{zh})" for i, (_, _, zh) in enumerate(_MEASURES)))
+#: Chinese measure words → the index of their measure; matched as one trie (the text is long, the list too).
+_ZH_MEASURE = {word: i for i, (_, _, zh) in reversed(list(enumerate(_MEASURES))) for word in zh.split("|")}
+_HEAD_ZH = re.compile(alternation(_ZH_MEASURE))
 #: Modifiers of a Chinese measure, in English, for its English label.
 _ZH_WORDS = {
     "人工智能": "AI", "AI": "AI", "私人": "private", "私募": "private", "生成式": "generative", "企业": "corporate",
@@ -86,7 +90,7 @@ _ZH_WORDS = {
 }  # fmt: skip
 #: The words right after a Chinese figure: its classifier or 的, then what it counts (40个重要AI模型, 25亿美元的股本).
 _ZH_AFTER = re.compile(r"\s*(?:[个款座家项条名位台次种篇部架所笔颗枚辆艘间处栋]|的)?\s?([\u4e00-\u9fffA-Za-z]{0,8})")
-_ZH_WORDS_LONGEST = sorted(_ZH_WORDS, key=len, reverse=True)
+_ZH_WORD_BEFORE = re.compile(f"(?:{alternation(_ZH_WORDS)})$")
 _ZH_MODIFIER = re.compile("|".join(sorted(map(re.escape, _ZH_WORDS), key=len, reverse=True)))
 _EN_STOP = words(
     "the a an its their his her our this that these those of in on for to and with by as at after before from up"
@@ -257,21 +261,14 @@ class Measures:
         while True:
             # 数据中心和AI基础设施的资本支出: lexicon words, joined by 和 or 与, before the head or its 的
             joint = 1 if first - 1 >= head_clause and norm[first - 1] in "的和与" else 0
-            word = next(
-                (
-                    w
-                    for w in _ZH_WORDS_LONGEST
-                    if first - joint - len(w) >= head_clause and norm.startswith(w, first - joint - len(w))
-                ),
-                None,
-            )
+            word = _ZH_WORD_BEFORE.search(norm, max(head_clause, first - joint - 6), first - joint)
             if word is None:
                 break
-            first -= joint + len(word)
+            first = word.start()
         return self._english(norm[first : head.end()], head), text[first : head.end()]
 
     def _english(self, zh: str, head: re.Match[str]) -> str:
-        canonical = _MEASURES[int((head.lastgroup or "m0")[1:])][0]
+        canonical = _canonical(head)
         modifiers = [
             _ZH_WORDS[w] for w in _ZH_MODIFIER.findall(zh[: zh.find(head.group())] if head.group() in zh else "")
         ]
@@ -337,13 +334,15 @@ def head_of(measure: str) -> str:
 
 
 def _canonical(head: re.Match[str]) -> str:
-    return _MEASURES[int((head.lastgroup or "m0")[1:])][0]
+    if head.lastgroup is None:  # a Chinese measure word, matched by the trie
+        return _MEASURES[_ZH_MEASURE[head.group()]][0]
+    return _MEASURES[int(head.lastgroup[1:])][0]
 
 
 def _english_of(zh: str) -> str:
     head = _HEAD_ZH.search(zh)
     modifiers = [_ZH_WORDS[w] for w in _ZH_MODIFIER.findall(zh)]
-    return " ".join([*modifiers, _MEASURES[int((head.lastgroup or "m0")[1:])][0] if head else ""])
+    return " ".join([*modifiers, _canonical(head) if head else ""])
 
 
 def _tokens(text: str) -> frozenset[str]:
@@ -351,7 +350,7 @@ def _tokens(text: str) -> frozenset[str]:
     text = text.lower()
     canonical = set()
     for match in _HEAD_EN.finditer(text):
-        canonical.add(_MEASURES[int((match.lastgroup or "m0")[1:])][0].replace(" ", "_"))
+        canonical.add(_canonical(match).replace(" ", "_"))
     rest = _HEAD_EN.sub(" ", text)
     words = {w for w in re.findall(r"[a-z]+", rest) if w not in _EN_STOP and len(w) > 1}
     return frozenset(canonical | words)
@@ -359,4 +358,4 @@ def _tokens(text: str) -> frozenset[str]:
 
 def _head(en: str) -> str:
     match = list(_HEAD_EN.finditer(en))
-    return _MEASURES[int((match[-1].lastgroup or "m0")[1:])][0].replace(" ", "_") if match else en.split()[-1]
+    return _canonical(match[-1]).replace(" ", "_") if match else en.split()[-1]

@@ -216,7 +216,9 @@ _ZH_TYPE: dict[str, ActorType] = {
 }  # fmt: skip
 _ZH_PLACE = re.compile(r"(?:州|省|市|县|郡|区|岛)$")
 #: 太平洋投资管理公司(Pimco), 扎克伯格(Mark Zuckerberg): a Chinese name and its English form.
-_BILINGUAL = re.compile(r"([\u4e00-\u9fff]{2,12})\s?[(（]\s?([A-Z][A-Za-z0-9&.’' -]{1,60}?)\s?[)）]")
+#: The English form in brackets (Pimco); the Chinese name is the run of characters right before it.
+_BILINGUAL = re.compile(r"(?<=[\u4e00-\u9fff])\s?[(（]\s?([A-Z][A-Za-z0-9&.’' -]{1,60}?)\s?[)）]")
+_CHINESE_BEFORE = re.compile(r"[\u4e00-\u9fff]{2,12}$")
 
 
 @dataclass(frozen=True)
@@ -350,12 +352,14 @@ class Names:
     def _bilingual(self) -> Iterable[tuple[int, int, str | None, str | None, ActorType]]:
         if self.doc.lang != "zh":
             return
-        for match in _BILINGUAL.finditer(self.doc.norm):
-            zh = _trim_zh(match[1])
-            en = _CORPORATE.sub("", match[2].strip())
+        norm = self.doc.norm
+        for match in _BILINGUAL.finditer(norm):
+            run = _CHINESE_BEFORE.search(norm, max(0, match.start() - 12), match.start())
+            zh = _trim_zh(run.group()) if run else ""
+            en = _CORPORATE.sub("", match[1].strip())
             if not zh or (en.isupper() and len(en) <= 5):
                 continue
-            start = match.start(1) + len(match[1]) - len(zh)
+            start = match.start() - len(zh)
             yield start, match.end(), en, self.doc.text[start : start + len(zh)], _zh_type(zh, en)
 
     def _latin(self) -> Iterable[tuple[int, int, str | None, str | None, ActorType]]:

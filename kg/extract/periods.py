@@ -14,10 +14,11 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
+from kg.extract.lexicon import alternation, words
 from kg.extract.text import Document
 from kg.models import Period
 
@@ -95,6 +96,40 @@ _PERIODS = re.compile(
     rf"|(?<![A-Za-z])(?=[abcdfhijlmnopqstuyABCDFHIJLMNOPQSTUY])(?:{_PERIODS_EN})",  # letters that start one
     re.IGNORECASE,
 )
+#: Every English period expression holds a year or one of these words (matched in lower case, as one trie);
+#: the full pattern, which tries many alternatives at every word, runs only near them.
+_EN_HINT = re.compile(
+    r"(?<![a-z])(?:"
+    + alternation(
+        words(
+            "year years month months quarter quarterly half week today currently time decade date already since just"
+            " now fiscal fy q1 q2 q3 q4 h1 h2 january february march april may june july august september october"
+            " november december jan feb mar apr jun jul aug sep sept oct nov dec"
+        )
+    )
+    + r")(?![a-z])|(?:19|20)[0-9]{2}"
+)
+_EN_MARGINS = (40, 24)  # in the first nine months of 2025: the expression starts well before its year
+
+
+def _find(text: str, lang: str) -> Iterator[re.Match[str]]:
+    """The period expressions of a text; in English, only in windows around the hints (a Chinese text has a
+    hint every few characters, so there the pattern runs over all of it)."""
+    if lang != "en":
+        yield from _PERIODS.finditer(text)
+        return
+    before, after = _EN_MARGINS
+    start = end = -1
+    for hint in _EN_HINT.finditer(text.lower()):
+        if hint.start() - before > end:
+            if end > start:
+                yield from _PERIODS.finditer(text, max(0, start), end)
+            start = max(hint.start() - before, end)
+        end = min(len(text), hint.end() + after)
+    if end > start:
+        yield from _PERIODS.finditer(text, max(0, start), end)
+
+
 #: 已达, 已有, 已经: as of the publication date (the month it was written in).
 _PERFECT_ZH = re.compile(r"已(?:经)?(?:达到|达|有|超过|突破)\s?(?=[0-9零一二两三四五六七八九十百千])")
 _RELATIVE_YEARS = {"明年": 1, "今年": 0, "去年": -1, "前年": -2, "后年": 2, "next year": 1, "this year": 0,
@@ -139,7 +174,7 @@ class Periods:
     def __init__(self, doc: Document):
         self.doc = doc
         self.published = doc.published
-        self.expressions = [self._expression(m) for m in _PERIODS.finditer(doc.norm)]
+        self.expressions = [self._expression(m) for m in _find(doc.norm, doc.lang)]
         if doc.published is not None:
             label = f"{doc.published.year}-{doc.published.month:02d}"
             for match in _PERFECT_ZH.finditer(doc.norm):

@@ -126,6 +126,7 @@ class Document:
     clause_ends: list[int] = field(init=False)
     paragraph_starts: list[int] = field(init=False)
     headings: set[int] = field(init=False)  # indexes of paragraphs that are a headline or a heading
+    _clauses: dict[tuple[int, int], tuple[int, int]] = field(init=False, default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.norm = normalise(self.text)
@@ -179,6 +180,12 @@ class Document:
 
     def clause_of(self, start: int, end: int) -> tuple[int, int]:
         """The clause around [start, end): between the separators before and after, spaces trimmed."""
+        key = (start, end)
+        if key not in self._clauses:
+            self._clauses[key] = self._clause_of(start, end)
+        return self._clauses[key]
+
+    def _clause_of(self, start: int, end: int) -> tuple[int, int]:
         index = bisect.bisect_left(self.clause_ends, start)
         first = self.clause_ends[index - 1] + 1 if index > 0 else 0
         after = bisect.bisect_left(self.clause_ends, end)
