@@ -30,6 +30,90 @@ def test_next_year_resolves_against_the_header_date(first_article: tuple[str, li
 @pytest.mark.parametrize(
     ("lang", "sentence", "text", "period"),
     [
+        pytest.param("en", "Amazon spent $31.4 billion in Q2.", "$31.4 billion", "2025-Q2", id="en-in-q2"),
+        pytest.param(
+            "en",
+            "It spent $34.9 billion in the quarter ending Sept. 30.",
+            "$34.9 billion",
+            "2025-Q3",
+            id="en-quarter-ending",
+        ),
+        pytest.param("en", "Capex will reach $90 billion this year.", "$90 billion", "2025", id="en-this-year"),
+        pytest.param("en", "Shares rose 40% year to date.", "40%", "2025-01/2025-11", id="en-year-to-date"),
+        pytest.param("en", "Capacity will reach 10 GW by 2030.", "10 GW", "../2030", id="en-by-2030"),
+        pytest.param(
+            "en",
+            "They will invest $500 billion over the next four years.",
+            "$500 billion",
+            "2026/2029",
+            id="en-next-four-years",
+        ),
+        pytest.param(
+            "en", "Investment grew thirteenfold over the past decade.", "thirteenfold", "2015/2024", id="en-past-decade"
+        ),
+        pytest.param(
+            "en",
+            "Microsoft reported record quarterly revenue of $77 billion.",
+            "$77 billion",
+            "2025-Q3",
+            id="en-quarterly",
+        ),
+        pytest.param(
+            "en",
+            "Users reached 650 million, up from 450 million the previous quarter.",
+            "450 million",
+            "2025-Q2",
+            id="en-previous-quarter",
+        ),
+        pytest.param(
+            "en",
+            "Users reached 650 million, up from 450 million the previous quarter.",
+            "650 million",
+            None,
+            id="en-a-base-period-is-not-borrowed",
+        ),
+        pytest.param("en", "Stocks fell 17% on 29 October.", "17%", "2025-10-29", id="en-day"),
+        pytest.param(
+            "en",
+            "Spreads tightened by 15 bps in the second half of February.",
+            "15 bps",
+            "2025-02",
+            id="en-half-of-a-month",
+        ),
+        pytest.param(
+            "zh", "今年以来，美国科技公司融资1570亿美元。", "1570亿美元", "2025-01/2025-11", id="zh-jin-nian-yi-lai"
+        ),
+        pytest.param("zh", "年初至今，股价上涨40%。", "40%", "2025-01/2025-11", id="zh-nian-chu-zhi-jin"),
+        pytest.param(
+            "zh", "截至今年9月底，美国科技公司融资约1570亿美元。", "1570亿美元", "2025-01/2025-09", id="zh-jiezhi-yuedi"
+        ),
+        pytest.param("zh", "今年4月，公司发行了50亿美元债券。", "50亿美元", "2025-04", id="zh-jin-nian-si-yue"),
+        pytest.param("zh", "未来四年在美投入5,000億美元。", "5,000億美元", "2026/2029", id="hant-next-four-years"),
+        pytest.param("zh", "其中ChatGPT的每周活跃用户已达7亿。", "7亿", "2025-11", id="zh-yi-da-as-of-publication"),
+        # a year written in the sentence before (not across a heading)
+        pytest.param(
+            "en",
+            "In 2024 alone, US investment reached $109.1 billion. Generative AI attracted $33.9 billion.",
+            "$33.9 billion",
+            "2024",
+            id="en-year-of-the-sentence-before",
+        ),
+    ],
+)
+def test_period_issue_12(lang: str, sentence: str, text: str, period: str | None) -> None:
+    (figure,) = [f for f in extract(sentence, lang=lang, published=PUBLISHED) if f.text == text]  # type: ignore[arg-type]
+    assert figure.period == period
+
+
+def test_the_page_date_resolves_relative_periods() -> None:
+    text = "August 20, 2025\n\nThe company spent $3 billion last quarter and plans $5 billion next year."
+    periods = {f.text: f.period for f in extract(text, lang="en")}
+    assert periods == {"$3 billion": "2025-Q2", "$5 billion": "2026"}
+
+
+@pytest.mark.parametrize(
+    ("lang", "sentence", "text", "period"),
+    [
         pytest.param("zh", "到2028年,资本支出将达到3万亿美元。", "3万亿美元", "../2028", id="zh-dao-future-year"),
         pytest.param("zh", "到 2025 年,33 个初创公司筹集了资金。", "33 个", "2025", id="zh-dao-this-year"),
         pytest.param("zh", "美国联邦政府在2025财年已投资33亿美元。", "33亿美元", "FY2025", id="zh-fiscal-year"),

@@ -98,8 +98,16 @@ _SILENT = frozenset(("market", "sector", "project", "people"))
 _WHEN_WORDS = re.compile(
     r"[（(]?\s?\d{1,2}\s?日\s?[)）]?|周[一二三四五六日]|星期[一二三四五六日天]|昨天|今天|昨日|今日|近日|日前"
 )
+
+
+def _verb_at(text: str, position: int) -> str:
+    """The cue verb that starts at ``position`` (表示, 预计, 称)."""
+    match = _ZH_CUE.match(text, position)
+    return match.group() if match else ""
+
+
 _FIRST_PERSON = re.compile(r"(?<![A-Za-z])(?:[Ww]e|[Oo]ur|I)(?![A-Za-z’'])|我们|笔者")
-_DATELINE = re.compile(r"\d{1,2}月\d{1,2}日|\d{4}年|(?:19|20)\d\d|[A-Z][a-z]{2,8}\.? \d{1,2}")
+_DATELINE = re.compile(r"\d{1,2}月\d{1,2}日|[A-Z][a-z]{2,8}\.? \d{1,2}(?!\d)")
 
 
 class Attributions:
@@ -237,8 +245,9 @@ class Attributions:
         if re.search(r"将|已|会|要|把|被|让|使|达到|增长|下降|占|是|拥有|持有|有望", _REPORT.sub("", who)):
             return 0, None  # 美国将拥有估计…: a predicate, not who speaks
         start = clause_start + span.find(who)
-        if not self._names_a_source(who, start):
-            return 0, None
+        said = re.match(r"\s*[,，:：]", norm[verb_start : verb_start + 8][len(_verb_at(norm, verb_start)) :])
+        if not self._names_a_source(who, start) and not (said and re.fullmatch(r"[\u4e00-\u9fff]{2,8}", who)):
+            return 0, None  # 穆迪表示，…: a short name before a verb of saying and a comma speaks, known or not
         named = [m for m in self.names.within(start, verb_start) if not m.weak]
         if named and not _SOURCE_NOUNS.search(who) and all(self.names.type_of(m.actor) in _SILENT for m in named):
             return 0, None  # 高等级债券市场预计…: a market is what is expected of, not who expects
@@ -267,7 +276,7 @@ class Attributions:
         names, actors = [], []
         for piece in pieces:
             name = _ROLE_WORDS.sub("", piece.strip()).strip("《》“”\"' ") or piece.strip()
-            name = re.sub(r"^(?:the|The)\s+", "", name)
+            name = re.sub(r"^the\s+", "", name)  # the IEA; The Information keeps its article
             if _ANAPHOR.match(name) or _ANAPHOR.match(piece.strip()):
                 name = self._last_report or name
             names.append(name)

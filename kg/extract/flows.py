@@ -106,6 +106,8 @@ _INSTRUMENT_LABELS = {
     "private-credit": ("Private credit", "私募信贷"),
     "other": ("Other funding", "其他资金"),
 }
+#: The head of a Chinese clause that gives to someone: X为Y, X向Y (X: two to six characters, no particle).
+_ZH_GIVER = re.compile(r"\s*([\u4e00-\u9fff]{2,6}?)(?:将|已|还|也|计划|拟)?(?:向|为|给)")
 _POURED = re.compile(r"流向|流入|flow|pour", re.IGNORECASE)
 _SPENT = re.compile(r"spen[dt]|斥资|花费|投入", re.IGNORECASE)
 _DEBT = re.compile(r"(?<![A-Za-z])(?:debt|loans?|bonds?|notes|financing)(?![A-Za-z])|融资|债务|债券|贷款|发债", re.I)
@@ -201,7 +203,13 @@ class Flows:
                 return self._each(funders, recipient, index, clause, receiving=True)
         spender = self._spends_on_infrastructure(figure, zh)
         if _head(measure) in _CAPEX or spender:
-            funders = [spender] if isinstance(spender, str) else self._group(subject, clause) if subject else []
+            named_before = [m for m in named if m.end <= figure.start and self.names.type_of(m.actor) not in _PLACES]
+            if isinstance(spender, str):
+                funders = [spender]
+            elif named_before:  # 微软和Meta今年资本支出合计达…: each of them
+                funders = self._coordinated(named_before[::-1], backwards=True)
+            else:
+                funders = self._group(subject, clause) if subject else []
             if funders and all(self.names.type_of(f) not in _PLACES for f in funders):
                 start = figure.end if spender else sentence_start  # $10 billion Meta data center: that data center
                 recipient = self._infrastructure((start, sentence_end), figure.start)
@@ -221,6 +229,9 @@ class Flows:
         before = [m for m in before if self.names.type_of(m.actor) not in _PLACES]
         if before:
             return self._coordinated(before[::-1], backwards=True)
+        unknown = _ZH_GIVER.match(norm, clause[0], verb) if self.doc.lang == "zh" else None
+        if unknown:  # 摩根大通为甲骨文提供贷款: a name the dataset lacks, before 为 / 向
+            return [self.names.propose(None, self.doc.text[unknown.start(1) : unknown.end(1)], "company")]
         _, sentence_start, _ = self.doc.sentence_of(verb)
         listed = [m for m in self.names.within(sentence_start, clause[0]) if not m.weak]
         if len(listed) >= 2 and re.fullmatch(r"[\s,，、]*", norm[listed[-1].end : clause[0]]):
@@ -239,10 +250,11 @@ class Flows:
         marked = [m for m in named if m.end <= verb.start() and _TO_ZH.search(norm, max(0, m.start - 2), m.start)]
         if marked:
             return marked[-1].actor
-        if re.match(
+        definite = re.match(
             r"\s*(?:of|in|into)\s+(?:the|its)\s+(?:debt|notes|bonds|project|offering|deal)",
             norm[figure.end : figure.end + 30],
-        ):
+        )
+        if definite and self._project:
             return self._project  # $18 billion of the debt: the debt spoken of last
         after = [m for m in named if m.start >= verb.end() and m.actor not in funders]
         if after:

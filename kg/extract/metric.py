@@ -212,11 +212,12 @@ class Measures:
         # (…capex forecast to $70 billion, Alphabet projected $91 billion)
         _, sentence_start, _ = self.doc.sentence_of(start)
         for first in (clause[0], sentence_start):
-            heads = [h for h in self._heads_before(first, start) if fits(_canonical(h), unit)]
+            heads = [h for h in self._heads_before(first, start) if _measured(h, unit)]
             if heads:
                 head = heads[-1]
                 lead = norm[max(first, head.start() - 40) : head.start()].split()[-3:]
-                return self._phrase_en(" ".join([*lead, head.group()])), None
+                status = _STATUS_AFTER.match(norm, head.end())  # capex guidance, revenue forecast
+                return self._phrase_en(" ".join([*lead, head.group()])) + (status.group() if status else ""), None
         return None
 
     def _phrase_en(self, phrase: str) -> str:
@@ -250,8 +251,8 @@ class Measures:
                 first = after.start(1)
                 return self._english(norm[first : first + head.end()], head), text[first : first + head.end()].strip()
         _, sentence_start, _ = self.doc.sentence_of(start)
-        heads = [h for h in self._heads_before(clause[0], start) if fits(_canonical(h), unit)] or [
-            h for h in self._heads_before(sentence_start, start) if fits(_canonical(h), unit)
+        heads = [h for h in self._heads_before(clause[0], start) if _measured(h, unit)] or [
+            h for h in self._heads_before(sentence_start, start) if _measured(h, unit)
         ]
         if not heads:
             return None
@@ -325,6 +326,15 @@ class Metrics:
         zh = measure.zh if self.lang == "zh" else None
         self.proposed[metric_id] = Concept(id=metric_id, label=Label(en=en, zh=zh))
         return metric_id
+
+
+def _measured(head: re.Match[str], unit: str) -> bool:
+    """A head a figure of ``unit`` can measure, and no change word (增长, growth): the change is added after."""
+    canonical = _canonical(head)
+    return canonical not in ("growth", "decline") and fits(canonical, unit)
+
+
+_STATUS_AFTER = re.compile(r"\s+(?:guidance|forecast|outlook|estimate|target|budget|plan)(?![A-Za-z])", re.IGNORECASE)
 
 
 def head_of(measure: str) -> str:

@@ -347,6 +347,8 @@ class Names:
                 None,
             )  # fmt: skip
             merged.append(Mention(mention.start, mention.end, longer.id, False, True) if longer else mention)
+        for unused in {m.actor for m in found} - {m.actor for m in merged}:
+            del self.new[unused]  # Blue Owl is Blue Owl Capital's
         return merged
 
     def _bilingual(self) -> Iterable[tuple[int, int, str | None, str | None, ActorType]]:

@@ -121,8 +121,8 @@ _ENGLISH = (
     r"|quadrupled?|doubling|tripling|quadrupling))(?![A-Za-z-])(?!\s+(?:down|up|check|standard|whammy|counting|taxation|dip)\b))"
     rf"|(?P<e_amt>(?<![A-Za-z-])(?P<ea_word>{_EN_WORD}|one|an?)\s+(?P<ea_scale>hundred|thousand|million|billion"
     r"|trillion)(?:\s+(?P<ea_cur>dollars|euros|yuan))?(?![A-Za-z]))"
-    rf"|(?P<e_count>(?<![A-Za-z-])(?P<ec_word>{_EN_WORD})(?=\s+(?:[a-z]|[0-9])))"
     rf"|(?P<e_power>(?<![A-Za-z-])(?P<ep_word>{_EN_WORD}|one)\s+(?P<ep_unit>gigawatts?|megawatts?|terawatt-hours?))"
+    rf"|(?P<e_count>(?<![A-Za-z-])(?P<ec_word>{_EN_WORD})(?=\s+(?:[a-z]|[0-9])))"
 )
 # Each pattern looks at the first character first (a digit, a numeral, a word's first letter): re would
 # otherwise try every alternative at every position, ten times slower.
@@ -193,6 +193,7 @@ _HALF_NOT_A_FIGURE = re.compile(r"(?:first|second|1st|2nd|latter|former|other|an
 _HALF_FOLLOWED = re.compile(r"\s+(?:of\s+(?:the\s+)?(?:year|fiscal|(?:19|20)\d\d)|year|time|an?\s)", re.IGNORECASE)
 #: A number that is the first part of a compound adjective: 500-kV, 15-year, 4-million-square-foot.
 _COMPOUND = re.compile(r"-(?!(?:MW|GW|kW|KW|TWh|GWh|MWh|dollar|fold)(?![A-Za-z]))[A-Za-z]")
+_DIGITS = re.compile(r"[0-9][0-9,.]*")
 _FOLLOWER = re.compile(r"\s+([A-Za-z][A-Za-z-]*)")
 #: Words after a scaled number that make it a count, not money: 650 million users, 7億 (weekly users).
 _FUNCTION_WORDS = words(
@@ -398,7 +399,10 @@ class NumberReader:
         return Number(start, end, Decimal(6), "count")  # six months: a duration, counted in months
 
     def _z_some(self, m: re.Match[str], start: int, end: int) -> Number | None:
-        # 数千亿 (several hundred billion) reads as 2 to 9 of the scale, valued at the midpoint.
+        # 数千亿 (several hundred billion) reads as 2 to 9 of the scale, valued at the midpoint; 数十篇 (some tens of
+        # papers) is too vague to count.
+        if m["zs_scale"] == "十" and _unit_of(m["zs_unit"]) == "count":
+            return None
         scale = Decimal({"十": 10, "百": 100}.get(m["zs_scale"]) or _SCALES[m["zs_scale"]])
         low, high = 2 * scale, 9 * scale
         return Number(start, end, (low + high) / 2, _unit_of(m["zs_unit"]), "range", low, high, zh_numeral=True)
@@ -471,8 +475,9 @@ class NumberReader:
 
     def _is_figure(self, n: Number) -> bool:
         text, start, end = self.text, n.start, n.end
-        if self.is_name(n.number_start or start, end) or self.in_period(start, end):
-            return False
+        digits = _DIGITS.match(text, n.number_start or start)
+        if self.is_name(n.number_start or start, digits.end() if digits else end) or self.in_period(start, end):
+            return False  # 标普500, GPT-4o (a unit word may be a name: 12 billion US dollars)
         before = text[start - 1] if start else ""
         after = text[end] if end < len(text) else ""
         if before.isascii() and before.isalpha() and (text[start] == "$" or text[start] not in "€¥£₩"):
