@@ -22,8 +22,9 @@ from kg.extract.text import Document
 
 _PIVOT = re.compile(r"占|是|为|达到|达")
 #: A name after these is an object or a comparison, not the subject: into OpenAI, 向OpenAI, 较美国国债.
-_OBJECT_BEFORE = re.compile(
-    r"(?:(?<![A-Za-z])(?:into|than|over|with|against|versus|vs\.?|toward|towards|above|below)\s+(?:the\s+)?"
+OBJECT_BEFORE = re.compile(
+    r"(?:(?<![A-Za-z])(?:into|than|over|with|against|versus|vs\.?|toward|towards|above|below|told|tells|informed)\s+"
+    r"(?:the\s+)?"
     r"|(?:向|对|给|从|较|比|在|于|对于|相比|相较于?)\s?)$",
     re.IGNORECASE,
 )
@@ -37,8 +38,8 @@ _SUPERLATIVE_AFTER = re.compile(
 #: 日本方面: a topic, not a subject.
 _TOPIC_AFTER = re.compile(r"方面")
 _PRONOUN = re.compile(
-    r"(?<![A-Za-z])(?:[Ii]ts|[Tt]heir|[Tt]he (?:company|firm|group|start-up|startup|chipmaker|lab|bank|manager|"
-    r"tech firm|project|facility|data center|data centre|lender|insurer|fund))(?![A-Za-z])"
+    r"(?<![A-Za-z])(?:[Ii]ts|[Tt]heir|[Ii]t|[Tt]he (?:company|firm|group|start-up|startup|chipmaker|lab|bank|manager|"
+    r"tech firm|tech giant|developer|utility|project|facility|data center|data centre|lender|insurer|fund))(?![A-Za-z])"
     r"|该公司|该集团|该项目|(?<![尤极与])其(?![中他余实次])"
 )
 _COUNTED = re.compile(r"\s?(?:[个座家项条名位台款次种所间处栋])?(?:new\s+)?(?:新的?|新建的?)?")
@@ -100,7 +101,10 @@ class Subjects:
             index = bisect.bisect_left(self._pronouns, clause_start)
             if index < len(self._pronouns) and self._pronouns[index] < clause_end:
                 source = None if speaker or credit is None else credit
-                first = self._antecedent(self._pronouns[index], sentence_start, source)
+                if speaker and credit and credit.actors and credit.end <= self._pronouns[index]:
+                    first = [credit.actors[-1]]  # xAI told investors it plans to spend: "it" is the speaker
+                else:
+                    first = self._antecedent(self._pronouns[index], sentence_start, source)
         weak_in_clause = [m.actor for m in nearest + in_clause if m.weak and id(m) not in side]
         in_sentence = [m for m in named if not clause_start <= m.start < clause_end]
         clause_wholes = [m.actor for m in in_clause if id(m) in wholes and not m.weak]
@@ -182,7 +186,7 @@ class Subjects:
         if "of" in before and _WHOLE_BEFORE.search(text, max(0, start - 24), start):
             role = "whole"
         elif (
-            _OBJECT_BEFORE.search(text, max(0, start - 14), start)
+            OBJECT_BEFORE.search(text, max(0, start - 14), start)
             or _TOPIC_AFTER.match(text, mention.end)
             or (_SCOPE.fullmatch(text[mention.start : mention.end]) and _SUPERLATIVE_AFTER.match(text, mention.end))
         ):
@@ -208,6 +212,16 @@ class Subjects:
             and not (source and source.start <= m.start < source.end)
         ]
         in_sentence = [m for m in candidates if m.start >= sentence_start]
+        described = re.match(
+            r"(?i:the\s+(?:company|firm|tech\s+giant|chipmaker|developer|group))|该公司|该集团",
+            self.doc.norm[position : position + 20],
+        )
+        if described and in_sentence:
+            # the tech giant, the company: a company the dataset knows, rather than a project's new name
+            companies = [m for m in in_sentence if self.names.type_of(m.actor) == "company"]
+            known = [m for m in companies if not m.new]
+            if known or companies:
+                return [(known or companies)[-1].actor]
         if in_sentence:
             return [in_sentence[-1].actor]
         if not candidates:

@@ -76,7 +76,7 @@ _ROLE_WORDS = re.compile(
     r"^(?:(?:the|a|an)\s+)?(?:(?:analysts?|economists?|strategists?|researchers?|officials?|executives?)\s+(?:at|from|of)\s+)?"
     r"|(?:[’']s?)?(?:\s+(?:analysts?|economists?|strategists?|researchers?|officials?|executives?|representatives?"
     r"|spokes(?:person|man|woman)|data|figures|estimates|calculations|research|team|quarterly earnings|earnings"
-    r"|results|filings?|statement))+$"
+    r"|results|filings?|statement|recently|also|previously|earlier|now|again|separately|reportedly))+$"
     r"|^(?:来自)|(?:的)?(?:分析师|研究员|经济学家|策略师|发言人|高管|官员|汇编的数据|统计的数据|数据|统计|报告|研究|调研|调查|分析|团队)$"
 )
 _REPORT = re.compile(
@@ -234,7 +234,7 @@ class Attributions:
             )
             start = mention.start - len(head.group()) if head else mention.start
             return start, norm[start:verb_start].strip()
-        who = span.strip()
+        who = re.sub(r"(?:还|也|则|又|更|均|都|亦)+$", "", span.strip())  # 报告还发现: the report, not "报告还"
         lead = re.match(
             r"^(?:但|而|并|且|此外|同时|另外|不过|其中|目前|随后|此前|当天|周[一二三四五六日]|昨天|今天)\s?", who
         )
@@ -242,7 +242,10 @@ class Attributions:
             who = who[lead.end() :]
         if not 2 <= len(who) <= 30 or (re.search(r"\d", who) and not _REPORT.search(who)):
             return 0, None
-        if re.search(r"将|已|会|要|把|被|让|使|达到|增长|下降|占|是|拥有|持有|有望", _REPORT.sub("", who)):
+        if re.search(
+            r"的(?!报告|数据|研究|调查|调研|统计)|将|已|会|要|把|被|让|使|达到|增长|下降|占|是|拥有|持有|有望",
+            _REPORT.sub("", who),
+        ):
             return 0, None  # 美国将拥有估计…: a predicate, not who speaks
         start = clause_start + span.find(who)
         said = re.match(r"\s*[,，:：]", norm[verb_start : verb_start + 8][len(_verb_at(norm, verb_start)) :])
@@ -283,6 +286,10 @@ class Attributions:
         for mention in self.names.within(start, start + len(text)):
             if not mention.weak:
                 actors.append(mention.actor)
+        if actors and not title and len(pieces) == 1 and not _ANONYMOUS.search(text) and self.doc.lang == "zh":
+            # 国际能源署发布一份报告: the name the text gives, without what it did
+            inside = [m for m in self.names.within(start, start + len(text)) if not m.weak]
+            names = [self.doc.text[m.start : m.end] for m in inside] or names
         kind: CreditKind = "speaker"
         if _ANONYMOUS.search(text):
             kind = "anonymous"

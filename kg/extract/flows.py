@@ -27,6 +27,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from kg.extract.actors import OBJECT_BEFORE
 from kg.extract.metric import head_of
 from kg.extract.names import Mention, Names
 from kg.extract.reading import Figure
@@ -42,7 +43,8 @@ _GIVE = re.compile(
 )
 _RECEIVE = re.compile(
     r"(?<![A-Za-z])(?:rais(?:e|es|ed|ing)|secur(?:e|es|ed|ing)|attract(?:s|ed|ing)?|(?:backed|financed|funded)"
-    r"|arrang(?:e|es|ed|ing)|issu(?:e|es|ed|ing)|borrow(?:s|ed|ing)?|backing|to\s+(?:fund|finance|build))(?![A-Za-z])"
+    r"|arrang(?:e|es|ed|ing)|issu(?:e|es|ed|ing)|borrow(?:s|ed|ing)?|backing|to\s+(?:fund|finance|build)"
+    r"|financing\s+(?:package|deal|round)|funding\s+round)(?![A-Za-z])"
     r"|融资|募资|筹集|筹资|发行|发债|获得|获投|吸引",
     re.IGNORECASE,
 )
@@ -95,6 +97,7 @@ _INSTRUMENT_WORDS = (
         r"|资本支出|资本开支|建设|兴建|基础设施|算力",
     ),
     ("equity-investment", r"invest\w*|backs?|backed|backer|投资|注资|出资"),
+    ("other", r"financing|funding|融资|资金"),
 )
 #: Labels of the instruments a draft proposes where the vocabulary lacks them.
 _INSTRUMENT_LABELS = {
@@ -108,6 +111,7 @@ _INSTRUMENT_LABELS = {
 }
 #: The head of a Chinese clause that gives to someone: X为Y, X向Y (X: two to six characters, no particle).
 _ZH_GIVER = re.compile(r"\s*([\u4e00-\u9fff]{2,6}?)(?:将|已|还|也|计划|拟)?(?:向|为|给)")
+_POSSESSIVE = re.compile(r"[’']s\s+")
 _POURED = re.compile(r"流向|流入|flow|pour", re.IGNORECASE)
 _SPENT = re.compile(r"spen[dt]|斥资|花费|投入", re.IGNORECASE)
 _DEBT = re.compile(r"(?<![A-Za-z])(?:debt|loans?|bonds?|notes|financing)(?![A-Za-z])|融资|债务|债券|贷款|发债", re.I)
@@ -173,7 +177,12 @@ class Flows:
         norm, zh = self.doc.norm, self.doc.lang == "zh"
         clause = self.doc.clause_of(figure.start, figure.end)
         _, sentence_start, sentence_end = self.doc.sentence_of(figure.start)
-        named = [m for m in self.names.within(clause[0], clause[1]) if not m.weak]
+        credit = figure.credit
+        named = [
+            m
+            for m in self.names.within(clause[0], clause[1])
+            if not m.weak and not (credit and not credit.own and credit.start <= m.start < credit.end)
+        ]
         measure = figure.measure.en if figure.measure else ""
         subject = figure.subjects[0] if figure.subjects else None
         # verbs before the figure anywhere in its clause ($9.6 billion from A and $5 billion from B), just after it
@@ -187,7 +196,7 @@ class Flows:
             if recipient is None and _SPENT.match(give.group()):
                 recipient = self._infrastructure((sentence_start, sentence_end), figure.start)
             if recipient:
-                return self._each(funders, recipient, index, clause, capex=measure in _CAPEX)
+                return self._each(funders, recipient, index, clause, capex=measure in _CAPEX, at=figure.end)
         if receive and re.search(
             r"(?<![A-Za-z])(?:forecast|guidance|outlook|estimate|target|view|expectations?|rates?|prices?|stake)s?(?![A-Za-z])"
             r"|预期|预测|目标|利率|价格",
@@ -200,7 +209,7 @@ class Flows:
             recipient = self._project if arranged else self._receiver(named, receive.start(), subject, clause)
             funders = self._givers(named, figure, clause) or [self._investors_id()]
             if recipient:
-                return self._each(funders, recipient, index, clause, receiving=True)
+                return self._each(funders, recipient, index, clause, receiving=True, at=figure.end)
         spender = self._spends_on_infrastructure(figure, zh)
         if _head(measure) in _CAPEX or spender:
             named_before = [m for m in named if m.end <= figure.start and self.names.type_of(m.actor) not in _PLACES]
@@ -226,7 +235,13 @@ class Flows:
         names it before the verb (三家公司 → each)."""
         norm = self.doc.norm
         before = [m for m in named if m.end <= verb and not _TO_ZH.search(norm, max(0, m.start - 2), m.start)]
-        before = [m for m in before if self.names.type_of(m.actor) not in _PLACES]
+        before = [
+            m
+            for m in before
+            if self.names.type_of(m.actor) not in _PLACES
+            and not OBJECT_BEFORE.search(norm, max(0, m.start - 14), m.start)
+            and not self._owns_a_name(m)  # Elon Musk's xAI: xAI spends
+        ]
         if before:
             return self._coordinated(before[::-1], backwards=True)
         unknown = _ZH_GIVER.match(norm, clause[0], verb) if self.doc.lang == "zh" else None
@@ -240,6 +255,11 @@ class Flows:
         if subject and (subject in earlier or _GROUP.search(norm, clause[0], verb)):
             return self._group(subject, clause)
         return []
+
+    def _owns_a_name(self, mention: Mention) -> bool:
+        """Elon Musk's xAI, SoftBank's Vision Fund: a name owning the name right after it."""
+        owned = _POSSESSIVE.match(self.doc.norm, mention.end)
+        return bool(owned) and any(m.start == owned.end() for m in self.names.within(owned.end(), owned.end() + 40))
 
     def _recipient_of_gift(
         self, named: list[Mention], verb: re.Match[str], figure: Figure, clause: tuple[int, int], funders: list[str]
@@ -282,11 +302,12 @@ class Flows:
         if before:
             return before[-1].actor
         _, sentence_start, _ = self.doc.sentence_of(verb)
-        if _DEFINITE.search(norm, sentence_start, verb) or self._project:
+        passive = re.match(r"(?:is|are|was|were|be|been)?\s*(?:backed|financed|funded)", norm[verb : verb + 20], re.I)
+        if _DEFINITE.search(norm, sentence_start, verb) or (passive and self._project):
             return self._project  # The project, financed by…; is backed by…: what the text spoke of last
         if subject and self.names.type_of(subject) not in _NOT_A_RECIPIENT | _PLACES:
             return subject
-        return self._project
+        return None
 
     def _givers(self, named: list[Mention], figure: Figure, clause: tuple[int, int]) -> list[str]:
         """Who gives what is received: the names after "from" or "by" (A and B) after the figure, else before
@@ -394,10 +415,17 @@ class Flows:
     # -- actors and instruments
 
     def _each(
-        self, funders: list[str], recipient: str, index: int, clause: tuple[int, int], *, capex: bool = False,
+        self,
+        funders: list[str],
+        recipient: str,
+        index: int,
+        clause: tuple[int, int],
+        *,
+        capex: bool = False,
         receiving: bool = False,
-    ) -> list[DraftFlow]:  # fmt: skip
-        instrument = self._concept("capex") if capex else self._instrument(clause, receiving)
+        at: int | None = None,
+    ) -> list[DraftFlow]:
+        instrument = self._concept("capex") if capex else self._instrument(clause, receiving, at)
         return [DraftFlow(f, recipient, instrument, index, *clause) for f in funders if f != recipient]
 
     def _phrase_actor(self, start: int, end: int) -> str:
@@ -432,11 +460,16 @@ class Flows:
             )
         return self._investors
 
-    def _instrument(self, clause: tuple[int, int], receiving: bool = False) -> str:
-        text = self.doc.norm[clause[0] : clause[1]]
-        for instrument, words in _INSTRUMENT_WORDS:
-            if re.search(rf"(?<![A-Za-z])(?:{words})(?![A-Za-z])", text, re.IGNORECASE):
-                return self._concept(instrument)
+    def _instrument(self, clause: tuple[int, int], receiving: bool = False, at: int | None = None) -> str:
+        """The instrument the words say: those right after the amount first ($27 billion of debt and $2.5 billion
+        of equity), then the clause's."""
+        texts = [self.doc.norm[clause[0] : clause[1]]]
+        if at is not None:
+            texts.insert(0, self.doc.norm[at : min(clause[1], at + 30)])
+        for text in texts:
+            for instrument, words in _INSTRUMENT_WORDS:
+                if re.search(rf"(?<![A-Za-z])(?:{words})(?![A-Za-z])", text, re.IGNORECASE):
+                    return self._concept(instrument)
         return self._concept("other" if receiving else "equity-investment")
 
     def _concept(self, instrument: str) -> str:

@@ -76,6 +76,8 @@ class Gazetteer:
             return []
         found = []
         for match in self.pattern.finditer(norm):
+            if norm.startswith("$", match.end()):
+                continue  # US$18 billion, HK$: a currency, not the country
             actor, weak = self._names[match.group().casefold()]
             found.append(Mention(match.start(), match.end(), actor, weak))
         return found
@@ -359,7 +361,7 @@ class Names:
             run = _CHINESE_BEFORE.search(norm, max(0, match.start() - 12), match.start())
             zh = _trim_zh(run.group()) if run else ""
             en = _CORPORATE.sub("", match[1].strip())
-            if not zh or (en.isupper() and len(en) <= 5):
+            if not zh or (en.isupper() and len(en) <= 5) or en.lower() in _NOT_A_NAME:
                 continue
             start = match.start() - len(zh)
             yield start, match.end(), en, self.doc.text[start : start + len(zh)], _zh_type(zh, en)

@@ -260,10 +260,12 @@ class Periods:
         _, previous_start, _ = self.doc.sentence_of(sentence_start - 1)
         if self.doc.in_heading(previous_start) or self.doc.in_heading(sentence_start):
             return None
+        # only the year that frames that sentence (In 2024 alone, …; 2024年，…), not one of its details
+        _, framing_end = self.doc.clause_of(previous_start, previous_start)
         index = bisect.bisect_left(self.starts, sentence_start) - 1
         while index >= 0 and self.expressions[index].start >= previous_start:
             expression = self.expressions[index]
-            if expression.written_year and not expression.base and expression.label:
+            if expression.written_year and not expression.base and expression.label and expression.end <= framing_end:
                 return expression
             index -= 1
         return None
