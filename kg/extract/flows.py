@@ -259,7 +259,9 @@ class Flows:
     def _owns_a_name(self, mention: Mention) -> bool:
         """Elon Musk's xAI, SoftBank's Vision Fund: a name owning the name right after it."""
         owned = _POSSESSIVE.match(self.doc.norm, mention.end)
-        return bool(owned) and any(m.start == owned.end() for m in self.names.within(owned.end(), owned.end() + 40))
+        if owned is None:
+            return False
+        return any(m.start == owned.end() for m in self.names.within(owned.end(), owned.end() + 40))
 
     def _recipient_of_gift(
         self, named: list[Mention], verb: re.Match[str], figure: Figure, clause: tuple[int, int], funders: list[str]
