@@ -31,6 +31,16 @@ OBJECT_BEFORE = re.compile(
 #: share of European capacity, 占全球的: the whole a share is of.
 _WHOLE_BEFORE = re.compile(r"(?<![A-Za-z])(?:share|proportion|portion|part|percent|%)\s+of\s+(?:the\s+)?$", re.I)
 #: the world's biggest asset manager, 全球最大的: the world as the scope of a superlative, not a subject.
+#: A measure word right after a name: the name says what is measured (AI investment), not whose it is.
+_MODIFIES = re.compile(
+    r"\s?(?:(?:[a-z-]+\s){0,2}(?:investments?|models?|spending|capex|funding|startups?|companies|firms|chips|adoption"
+    r"|research|development|sector|industry|stocks?|shares?|revenue)(?![A-Za-z])|(?:[\u4e00-\u9fff]{0,4}?)(?:投资|模型"
+    r"|支出|研发|企业|公司|初创|芯片|产业|行业|领域|股|收入|营收))"
+)
+_BUILDER = re.compile(
+    r"\s+(?:[a-z]+\s+)?([A-Z][\w&-]*(?:\s[A-Z][\w&-]*){0,2})\s+(?:data\s+cent(?:er|re)|campus|facility|plant|project)"
+)
+_VERB_FIRST = re.compile(r"\s*(?:will|would|is|are|has|have|had|was|were|plans|said|also)\s", re.IGNORECASE)
 _SCOPE = re.compile(r"(?i:world|global|全球|世界)")
 _SUPERLATIVE_AFTER = re.compile(
     r"[’']s\s+(?:[a-z-]+\s+)?(?:biggest|largest|top|leading|best|most|main|first|second)|\s?最"
@@ -96,7 +106,11 @@ class Subjects:
         main = [m for m in in_clause if id(m) not in side]
         before_pivot = sorted((m for m in main if pivot and m.end <= pivot.start()), key=lambda m: -m.start)
         nearest = sorted((m for m in main if m.end <= start), key=lambda m: -m.start)
-        first: list[str] = [*respective, *(self._owner(m) for m in before_pivot + nearest if not m.weak)]
+        builder = _BUILDER.match(text, end)  # $10 billion Meta data center: Meta's
+        built = [m.actor for m in in_clause if builder and m.start == end + builder.start(1) - end and not m.weak]
+        first: list[str] = [*respective, *built, *(self._owner(m) for m in before_pivot + nearest if not m.weak)]
+        if not first and _VERB_FIRST.match(text, sentence_start):
+            first = self._previous_subject(sentence_start)  # "will invest $40 billion …": its subject was said before
         if not first:
             index = bisect.bisect_left(self._pronouns, clause_start)
             if index < len(self._pronouns) and self._pronouns[index] < clause_end:
@@ -120,9 +134,15 @@ class Subjects:
             *(m.actor for m in in_sentence if m.weak and id(m) not in side),
             *(m.actor for m in named if id(m) in side and not m.weak),
             *earlier,
-            *(m.actor for m in named if m.weak),
+            *(m.actor for m in named if m.weak and id(m) not in side),
         ]
         return tuple(dict.fromkeys(ranked))
+
+    def _previous_subject(self, sentence_start: int) -> list[str]:
+        """The first strong name of the sentence before: what a sentence without a subject is about."""
+        _, previous_start, _ = self.doc.sentence_of(max(0, sentence_start - 1))
+        named = [m for m in self.names.within(previous_start, sentence_start) if not m.weak]
+        return [named[0].actor] if named and previous_start < sentence_start else []
 
     def _earlier(self, sentence_start: int) -> list[str]:
         """The last name of an earlier sentence (not a news outlet), once a sentence."""
@@ -189,6 +209,7 @@ class Subjects:
             OBJECT_BEFORE.search(text, max(0, start - 14), start)
             or _TOPIC_AFTER.match(text, mention.end)
             or (_SCOPE.fullmatch(text[mention.start : mention.end]) and _SUPERLATIVE_AFTER.match(text, mention.end))
+            or (mention.weak and _MODIFIES.match(text, mention.end))  # AI investment: what is measured, not whose
         ):
             role = "object"
         else:

@@ -309,6 +309,10 @@ class Flows:
             return self._project  # The project, financed by…; is backed by…: what the text spoke of last
         if subject and self.names.type_of(subject) not in _NOT_A_RECIPIENT | _PLACES:
             return subject
+        # Generative AI emerged …, attracting $33.9 billion: the sentence's own subject
+        opening = [m for m in self.names.within(sentence_start, verb) if not m.weak]
+        if opening and self.names.type_of(opening[0].actor) not in _NOT_A_RECIPIENT | _PLACES:
+            return opening[0].actor
         return None
 
     def _givers(self, named: list[Mention], figure: Figure, clause: tuple[int, int]) -> list[str]:

@@ -26,8 +26,8 @@ from kg.models import Concept, Dataset, Label
 # (canonical English head, English forms, Chinese forms): what figures measure.
 _MEASURES = (
     ("capital expenditure", r"capital expenditures?|capex|capital spending|capital investments?", "资本支出|资本开支"),
-    ("investment", r"investments?", "投资额|投资"),
-    ("spending", r"spending|expenditures?|outlays?|budget", "支出|开支|投入|预算"),
+    ("investment", r"investments?", "投资额|投资|投入"),
+    ("spending", r"spending|expenditures?|outlays?|budget", "支出|开支|预算"),
     ("revenue", r"revenues?|sales|turnover", "营业收入|营收|年收入|收入|营业额|销售额"),
     ("profit", r"(?:paper )?profits?|net income|earnings|gains?", "净利润|利润|盈利"),
     ("debt", r"debt(?: package| deal| offering| sale)?|bonds?|notes|loans?|borrowing|credit", "债务|债券|贷款|借款"),
@@ -94,11 +94,26 @@ _ZH_WORD_BEFORE = re.compile(f"(?:{alternation(_ZH_WORDS)})$")
 _ZH_MODIFIER = re.compile("|".join(sorted(map(re.escape, _ZH_WORDS), key=len, reverse=True)))
 _EN_STOP = words(
     "the a an its their his her our this that these those of in on for to and with by as at after before from up"
-    " down than about over under nearly some around roughly total combined"
+    " down than about over under nearly some around roughly total combined alone only billion million trillion"
+    " thousand bn mn"
 )
 _EN_VERB = re.compile(
     r"[a-z]+ed|is|are|was|were|has|have|had|be|been|will|would|reached|grew|rose|fell|hit|saw|[a-z]+ing",
     re.IGNORECASE,
+)
+_OF_WHAT = re.compile(r"\s+of\s+(?:the\s+|all\s+)?((?:[a-z-]+\s+){0,1}[a-z-]{3,}s)(?![a-z])")
+#: A money figure named by its verb (will invest $40 billion, attracting $33.9 billion): what it is.
+_MONEY_VERBS = (
+    (re.compile(r"(?<![A-Za-z])invest(?:s|ed|ing)?|attract(?:s|ed|ing)?|pour(?:s|ed|ing)?", re.I), "investment"),
+    (re.compile(r"(?<![A-Za-z])spen[dt]s?|spending", re.I), "spending"),
+    (re.compile(r"(?<![A-Za-z])rais(?:e|es|ed|ing)", re.I), "funds raised"),
+    (re.compile(r"(?<![A-Za-z])(?:lend(?:s|ing)?|lent)", re.I), "loans"),
+    (re.compile(r"(?<![A-Za-z])(?:bought|buy(?:s|ing)?|purchas\w+)", re.I), "purchase"),
+    (re.compile(r"(?<![A-Za-z])commit(?:s|ted|ting)?", re.I), "commitment"),
+)
+#: $10 billion Meta data center: the cost of the facility named right after.
+_FACILITY_AFTER = re.compile(
+    r"\s+(?:[A-Z][\w&-]*\s+){0,3}(data\s+cent(?:er|re)|campus|facility|plant|project)(?![A-Za-z])"
 )
 _PARTICIPLE = re.compile(r"projected|planned|estimated|expected|reported|committed|earmarked|proposed|announced", re.I)
 _CHANGE = re.compile(
@@ -178,6 +193,9 @@ class Measures:
         norm = self.doc.norm
         before = norm[max(clause[0], start - 40) : start]
         after = norm[end : min(clause[1], end + 30)]
+        of = _OF_WHAT.match(norm, end) if unit == "percent" and self.doc.lang == "en" else None
+        if of:  # 78% of organizations: a share of them
+            return Measure(f"share of {of.group(1).lower()}", None)
         if unit in ("percent", "percentage-point") and _SHARE.search(before + " " + after[:12]):
             if found is None:
                 return Measure("share", "占比" if self.doc.lang == "zh" else None)
@@ -191,6 +209,13 @@ class Measures:
             return Measure(change, "下降" if change == "decline" else "增长")
         if found:
             return Measure(*found)
+        if unit in _MONEY and self.doc.lang == "en":
+            facility = _FACILITY_AFTER.match(norm, end)
+            if facility:
+                return Measure(f"{facility.group(1).lower()} cost", None)
+            for verb, words in _MONEY_VERBS:
+                if verb.search(norm, max(clause[0], start - 40), start):
+                    return Measure(words, None)
         en, zh = _UNIT_GUESS.get(unit, ("amount", "金额") if unit in _MONEY else ("value", "数值"))
         return Measure(en, zh if self.doc.lang == "zh" else None)
 
@@ -246,9 +271,9 @@ class Measures:
         norm, text = self.doc.norm, self.doc.text
         after = _ZH_AFTER.match(norm, end, end + 14)
         if after:
-            head = _HEAD_ZH.search(after.group(1))
-            if head and fits(_canonical(head), unit):
-                first = after.start(1)
+            fitting = [h for h in _HEAD_ZH.finditer(after.group(1)) if _measured(h, unit)]
+            if fitting:  # 3,000亿美元算力交易: the deal, not the compute
+                head, first = fitting[-1], after.start(1)
                 return self._english(norm[first : first + head.end()], head), text[first : first + head.end()].strip()
         _, sentence_start, _ = self.doc.sentence_of(start)
         heads = [h for h in self._heads_before(clause[0], start) if _measured(h, unit)] or [
@@ -301,7 +326,11 @@ class Metrics:
             units = self.units.get(concept.id)
             if units is not None and unit not in units:
                 continue
-            within = (len(tokens) >= 2 and tokens <= theirs) or (len(theirs) >= 2 and theirs <= tokens)
+            # the same words; or the label's all within the measure's (private AI investment of the US); or the
+            # measure's all within a label that adds one word (人工智能投资 ~ private AI investment), never more
+            within = (len(theirs) >= 2 and theirs <= tokens) or (
+                len(tokens) >= 2 and tokens <= theirs and len(theirs - tokens) <= 1 and len(tokens) >= 3
+            )
             shared = len(tokens & theirs)
             if tokens == theirs or within:
                 ranked.append((0 if tokens == theirs else 1, len(tokens ^ theirs), concept.id))
@@ -350,14 +379,16 @@ def _canonical(head: re.Match[str]) -> str:
 
 
 def _english_of(zh: str) -> str:
-    head = _HEAD_ZH.search(zh)
-    modifiers = [_ZH_WORDS[w] for w in _ZH_MODIFIER.findall(zh)]
+    """A Chinese label's words in English: its modifiers (before its last measure word), then that measure."""
+    heads = list(_HEAD_ZH.finditer(zh))
+    head = heads[-1] if heads else None
+    modifiers = [_ZH_WORDS[w] for w in _ZH_MODIFIER.findall(zh[: head.start()] if head else zh)]
     return " ".join([*modifiers, _canonical(head) if head else ""])
 
 
 def _tokens(text: str) -> frozenset[str]:
     """Words of a label, each measure word in its canonical form (capex = capital expenditure)."""
-    text = text.lower()
+    text = text.lower().replace("-", " ")
     canonical = set()
     for match in _HEAD_EN.finditer(text):
         canonical.add(_canonical(match).replace(" ", "_"))

@@ -92,6 +92,7 @@ class Gazetteer:
 _GENERIC_NAMES = {"ai", "vc", "pe", "global", "世界", "人工智能", "国家", "数据中心", "data centres"}
 #: Adjectives of countries and regions (and 我国, "our country" in the Chinese press): names of their actor.
 _DEMONYMS = {
+    "globally": "world", "worldwide": "world",
     "chinese": "china", "我国": "china", "american": "united-states", "european": "europe",
     "british": "united-kingdom", "japanese": "japan", "canadian": "canada",
 }  # fmt: skip
@@ -389,6 +390,8 @@ class Names:
             return False
         if all(part in _MONTH_AND_DAY for part in re.split(r"[-–\s]+", name.replace(".", ""))):
             return False  # October-December, Sept
+        if re.fullmatch(r"(?:Series|Round|Tier|Phase|Class)\s[A-Z0-9]{1,2}", name):
+            return False  # a Series F round, a Tier 1 bank: no one
         if name.replace(" ", "").isupper() and (len(name) <= 5 or self.doc.lang == "zh"):
             # ORCL, GPU, SPV, CEO: tickers and acronyms; CNBC reports, according to the FT: an outlet
             after = self.doc.norm[start + len(name) : start + len(name) + 12]
