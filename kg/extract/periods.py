@@ -138,6 +138,8 @@ _RELATIVE_YEARS = {"明年": 1, "今年": 0, "去年": -1, "前年": -2, "后年
                    "previous": -1, "prior": -1}  # fmt: skip
 _RELATIVE_MONTHS = {"本月": 0, "上月": -1, "上个月": -1, "下月": 1, "下个月": 1, "this month": 0, "last month": -1,
                     "next month": 1}  # fmt: skip
+#: A clause opened by one of these tells of another event: a period before it is not borrowed.
+_SUBORDINATE = re.compile(r"(?<![A-Za-z])(?:after|before|when|although|though|until|because)(?![A-Za-z])", re.I)
 #: A period a change is measured from (较去年, 比一季度, from December, than in 2024) is not the change's own.
 _BASE_PERIOD = re.compile(
     r"(?:较|比|相比|相较于?|对比|(?<![A-Za-z])(?:compared\s+(?:with|to)|from|than|versus|vs\.?))\s?(?:the\s+|in\s+)?$",
@@ -207,7 +209,13 @@ class Periods:
     # -- one figure
 
     def of(
-        self, start: int, unit: str, clause: tuple[int, int], sentence: tuple[int, int], next_figure: int
+        self,
+        start: int,
+        unit: str,
+        clause: tuple[int, int],
+        sentence: tuple[int, int],
+        next_figure: int,
+        following: int | None = None,
     ) -> str | None:
         """The period a figure refers to. In Chinese the nearest before it in its clause, else the first after
         it in its clause, else the nearest before it in its sentence; in English the first after it in its
@@ -226,16 +234,20 @@ class Periods:
             )
 
         before = self._last(sentence[0], start, own)
-        after = None
-        for index in range(bisect.bisect_right(self.starts, start), len(self.expressions)):
-            candidate = self.expressions[index]
-            if candidate.start >= min(clause[1], next_figure):
-                break
-            if own(candidate):
-                after = candidate
-                break
+        if before and before.kind == "perfect":  # 已达: only where nothing else in the clause says when
+            other = self._last(clause[0], before.start - 1, own)
+            before = other or before
+        if before and _SUBORDINATE.search(text, max(before.end, clause[0] - 1), start):
+            before = None  # …fell 17% on January 27 after DeepSeek said it spent $6 million: not that day
+        after = self._first(start, min(clause[1], next_figure), own)
         if self.doc.lang == "en":
-            chosen = after or before
+            # the clause's own, after then before; then one after it in its sentence with no figure between
+            # (100,000 Nvidia chips, set to launch in 2026); then one before it in its sentence
+            in_clause = before if before and before.start >= clause[0] else None
+            later = None
+            if after is None and in_clause is None:
+                later = self._first(start, min(sentence[1], next_figure, following or sentence[1]), own)
+            chosen = after or in_clause or later or before
         else:
             chosen = before if before and before.start >= clause[0] else after or before
         if chosen is None:
@@ -243,6 +255,15 @@ class Periods:
         if chosen is None or not chosen.label:
             return None
         return self._then(sentence[0]) if chosen.label == "then" else chosen.label
+
+    def _first(self, position: int, until: int, own: Callable[[Expression], bool]) -> Expression | None:
+        for index in range(bisect.bisect_right(self.starts, position), len(self.expressions)):
+            candidate = self.expressions[index]
+            if candidate.start >= until:
+                return None
+            if own(candidate):
+                return candidate
+        return None
 
     def _last(self, first: int, position: int, own: Callable[[Expression], bool]) -> Expression | None:
         index = bisect.bisect_right(self.starts, position) - 1
@@ -255,13 +276,25 @@ class Periods:
 
     def _borrowed(self, sentence_start: int) -> Expression | None:
         """A period with a written year in the sentence before, unless a heading stands between."""
-        if sentence_start == 0:
+        if self.doc.lang != "en":
+            return None  # Chinese sentences run on with 与此同时 and 此外; a year of the one before is not theirs
+        previous_start = previous_end = sentence_start
+        while previous_start > 0 and not self.doc.text[previous_start:previous_end].strip():
+            _, previous_start, previous_end = self.doc.sentence_of(previous_start - 1)  # past a line break
+        if (
+            "\n\n" in self.doc.text[previous_end - 1 : sentence_start + 1]
+            or "\n \n" in self.doc.text[previous_end:sentence_start]
+        ):
+            return None  # a blank line: a new section, whose year is its own
+        if (
+            previous_start == sentence_start
+            or self.doc.in_heading(previous_start)
+            or self.doc.in_heading(sentence_start)
+        ):
             return None
-        _, previous_start, _ = self.doc.sentence_of(sentence_start - 1)
-        if self.doc.in_heading(previous_start) or self.doc.in_heading(sentence_start):
-            return None
-        # only the year that frames that sentence (In 2024 alone, …; 2024年，…), not one of its details
-        _, framing_end = self.doc.clause_of(previous_start, previous_start)
+        # only a year that frames that sentence (In 2024 alone, …), in its first half, not a detail at its end
+        # (… to be completed in 2029, the sources said)
+        framing_end = previous_start + (previous_end - previous_start) // 2
         index = bisect.bisect_left(self.starts, sentence_start) - 1
         while index >= 0 and self.expressions[index].start >= previous_start:
             expression = self.expressions[index]
@@ -406,15 +439,20 @@ class Periods:
         g, published = match.group, self.published
         if g("du_span"):
             return ""  # over three years: a span of its own, which no year of the sentence stands for
-        if published is None or g("du_unit") == "季度":
+        if g("du_unit") == "季度":
+            return ""  # 过去四个季度: a span of its own that no label here says; no other period stands for it
+        if published is None:
             return None
         direction = (g("du_dir") or g("du_dir2") or "").lower()
         count = 10 if g("du_decade") else _small_number(g("du_n") or g("du_n2"))
         if not count:
             return None
-        if direction in ("未来", "今后", "next", "coming", "following"):
-            return f"{published.year + 1}/{published.year + count}"
-        return f"{published.year - count}/{published.year - 1}"
+        first, last = (
+            (published.year + 1, published.year + count)
+            if direction in ("未来", "今后", "next", "coming", "following")
+            else (published.year - count, published.year - 1)
+        )
+        return str(first) if first == last else f"{first}/{last}"
 
 
 def _day_label(year: int, month: int, day: int) -> str | None:

@@ -92,7 +92,8 @@ def read(
         clause = doc.clause_of(number.start, number.end)
         unit: Unit = number.unit or "count"
         credit = credits.of(number.start)
-        period = periods.of(number.start, unit, clause, sentence, next_start)
+        following = numbers[index + 1].start if index + 1 < len(numbers) else None
+        period = periods.of(number.start, unit, clause, sentence, next_start, following)
         neighbours = [
             (n.start, n.end)
             for n in numbers[max(0, index - 12) : index + 12]
@@ -101,6 +102,8 @@ def read(
         who = subjects.of(number.start, number.end, clause, sentence, credit, neighbours, unit)
         own_spending = bool(credit and who and who[0] in credit.actors and _SPENDING.search(doc.norm, *sentence))
         kind = kinds.of(number.start, number.end, unit, clause, sentence, next_start, period, own_spending)
+        if period and len(period) == 10 and kind != "fact":
+            period = None  # approved on Aug. 20, a planned $10 billion: the day of the news, not of the plan
         measure = measures.measure(number.start, number.end, unit, clause)
         figures.append(_figure(doc, number, unit, period, kind, who, credit, measure, clause, sentence))
     return Reading(doc, names, figures)
