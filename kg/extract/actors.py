@@ -109,8 +109,11 @@ class Subjects:
         builder = _BUILDER.match(text, end)  # $10 billion Meta data center: Meta's
         built = [m.actor for m in in_clause if builder and m.start == end + builder.start(1) - end and not m.weak]
         first: list[str] = [*respective, *built, *(self._owner(m) for m in before_pivot + nearest if not m.weak)]
-        if not first and _VERB_FIRST.match(text, sentence_start):
-            first = self._previous_subject(sentence_start)  # "will invest $40 billion …": its subject was said before
+        if not first and _VERB_FIRST.match(text, clause_start):
+            # "Clay, 39, is taking the lead with $250 million": the subject opens the sentence; "will invest $40
+            # billion …" (a sentence without one): it was said before
+            opening = [m for m in named if m.start < clause_start and not m.weak and id(m) not in side]
+            first = [opening[0].actor] if opening else self._previous_subject(sentence_start)
         if not first:
             index = bisect.bisect_left(self._pronouns, clause_start)
             if index < len(self._pronouns) and self._pronouns[index] < clause_end:

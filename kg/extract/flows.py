@@ -44,7 +44,7 @@ _GIVE = re.compile(
 _RECEIVE = re.compile(
     r"(?<![A-Za-z])(?:rais(?:e|es|ed|ing)|secur(?:e|es|ed|ing)|attract(?:s|ed|ing)?|(?:backed|financed|funded)"
     r"|arrang(?:e|es|ed|ing)|issu(?:e|es|ed|ing)|borrow(?:s|ed|ing)?|backing|to\s+(?:fund|finance|build)"
-    r"|financing\s+(?:package|deal|round)|funding\s+round)(?![A-Za-z])"
+    r"|financing\s+(?:package|deal|round)|funding\s+round|(?:bond|debt|note)s?\s+(?:sale|offering|issue|deal))(?![A-Za-z])"
     r"|融资|募资|筹集|筹资|发行|发债|获得|获投|吸引",
     re.IGNORECASE,
 )
@@ -96,7 +96,7 @@ _INSTRUMENT_WORDS = (
         r"capex|capital expenditures?|spen[dt]\w*|build\w*|construct\w*|infrastructure|chips|data cent\w+"
         r"|资本支出|资本开支|建设|兴建|基础设施|算力",
     ),
-    ("equity-investment", r"invest\w*|backs?|backed|backer|投资|注资|出资"),
+    ("equity-investment", r"invest(?!ment[- ]grade)\w*|backs?|backed|backer|投资|注资|出资"),
     ("other", r"financing|funding|融资|资金"),
 )
 #: Labels of the instruments a draft proposes where the vocabulary lacks them.
@@ -207,7 +207,7 @@ class Flows:
         if receive:
             arranged = receive.group().lower().startswith("arrang")  # a bank arranges others' money for a project
             recipient = self._project if arranged else self._receiver(named, receive.start(), subject, clause)
-            funders = self._givers(named, figure, clause) or [self._investors_id()]
+            funders = self._givers(named, figure, clause, receive) or [self._investors_id()]
             if recipient:
                 return self._each(funders, recipient, index, clause, receiving=True, at=figure.end)
         spender = self._spends_on_infrastructure(figure, zh)
@@ -315,12 +315,12 @@ class Flows:
             return opening[0].actor
         return None
 
-    def _givers(self, named: list[Mention], figure: Figure, clause: tuple[int, int]) -> list[str]:
+    def _givers(self, named: list[Mention], figure: Figure, clause: tuple[int, int], verb: re.Match[str]) -> list[str]:
         """Who gives what is received: the names after "from" or "by" (A and B) after the figure, else before
         it; a market (在债券市场融资)."""
         norm = self.doc.norm
         after = [m for m in named if m.start >= figure.end]
-        for group in (after, named):
+        for group in (after, [m for m in named if m.start >= verb.end()]):
             for position, mention in enumerate(group):
                 if _FROM.search(norm, max(clause[0], mention.start - 20), mention.start):
                     return self._coordinated(group[position:])
@@ -471,7 +471,7 @@ class Flows:
         of equity), then the clause's."""
         texts = [self.doc.norm[clause[0] : clause[1]]]
         if at is not None:
-            texts.insert(0, self.doc.norm[at : min(clause[1], at + 30)])
+            texts.insert(0, self.doc.norm[at : min(clause[1], at + 50)])
         for text in texts:
             for instrument, words in _INSTRUMENT_WORDS:
                 if re.search(rf"(?<![A-Za-z])(?:{words})(?![A-Za-z])", text, re.IGNORECASE):

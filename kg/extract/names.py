@@ -174,7 +174,7 @@ _STATE_OR_COUNTRY = words(
 #: A verb after a sentence's first word that makes that word a name: "Pimco is", "Hyperion will".
 _SAYS = re.compile(r"\s(?:reports?|reported|said|says|estimates?|noted)(?![A-Za-z])")
 _NAME_VERB = re.compile(
-    r"\s(?:is|was|has|had|will|would|said|says|reports|reported|reportedly|plans|planned|announced|raised|agreed|expects"
+    r"\s?,|\s(?:is|was|has|had|will|would|said|says|reports|reported|reportedly|plans|planned|announced|raised|agreed|expects"
     r"|led|owns|signed|bought|sold|invested|issued|spent|could|can|also|,)(?![A-Za-z])"
 )
 _TYPE_WORDS: tuple[tuple[ActorType, str], ...] = (
@@ -324,11 +324,10 @@ class Names:
         for start, end, en, zh, kind in sorted(candidates, key=lambda c: (c[0], -(c[1] - c[0]))):
             index = bisect.bisect_left(self._known_starts, end)
             overlapping = [m for m in known[max(0, index - 3) : index] if m.start < end and start < m.end]
-            if any(
-                not m.weak or not (start <= m.start and m.end <= end and end - start > m.end - m.start)
-                for m in overlapping
-            ):
-                continue  # a known name wins, unless a longer new name holds a weak one (Generative AI)
+            held = [m for m in overlapping if start <= m.start and m.end <= end and end - start > m.end - m.start]
+            of_known = [m for m in held if re.search(r"\sof\s(?:the\s)?$", self.doc.norm[start : m.start])]
+            if any(m not in held or not (m.weak or m in of_known) for m in overlapping):
+                continue  # a known name wins, unless a longer new name holds it: Generative AI, Bank of America
             self._dropped |= {id(m) for m in overlapping}
             if found and found[-1].end > start:
                 continue

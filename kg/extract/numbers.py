@@ -501,6 +501,12 @@ class NumberReader:
         if self.lang == "en":
             if _EN_DURATION.match(text, end):
                 return False  # 10 years
+            if (
+                after == ","
+                and 15 <= n.value <= 110
+                and re.search(r"[A-Z][a-z]+,\s$", text[max(0, start - 20) : start])
+            ):
+                return False  # Clay, 39, is taking the lead: an age
             word = _CAPITALISED_WORD.search(text, max(0, start - 20), start)
             if word and word.group().strip() not in NOT_NAMES:
                 return False  # Llama 3, Figure 2, S&P 500
