@@ -192,7 +192,7 @@ THRESHOLDS: dict[str, dict[str, float]] = {
         "subject": 0.80,
         "attribution": 0.95,
         "metric": 0.80,
-        "flows": 0.95,
+        "flows": 0.75,
     },
     "entergy-power-en": {
         "found": 0.80,

@@ -38,7 +38,7 @@ _GIVE = re.compile(
     r"(?<![A-Za-z])(?:invest(?:s|ed|ing)?|put(?:s|ting)?|pour(?:s|ed|ing)?|inject(?:s|ed|ing)?|spen[dt]s?|spending"
     r"|bought|buy(?:s|ing)?|purchas(?:e|es|ed|ing)|lend(?:s|ing)?|lent|provid(?:e|es|ed|ing)|contribut(?:e|es|ed|ing)"
     r"|commit(?:s|ted|ting)?|pa(?:y|ys|id|ying)|held|hold(?:s|ing)?|flow(?:s|ed)?\s+(?:in)?to|pour(?:s|ed)?\s+into)"
-    r"(?![A-Za-z])|投资|投入|注资|出资|认购|购买|买入|贷款|放贷|提供|斥资|花费|支付|持有|流向|流入",
+    r"(?![A-Za-z])|投资|投入|注资|出资|认购|购买|采购|买入|贷款|放贷|提供|斥资|花费|支付|持有|流向|流入",
     re.IGNORECASE,
 )
 _RECEIVE = re.compile(
@@ -78,7 +78,7 @@ _GROUP_SIZE = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七"
                "three": 3, "four": 4, "five": 5}  # fmt: skip
 _FROM = re.compile(r"(?<![A-Za-z])(?:from|by)\s+(?:(?:site\s+)?owners?\s+)?$", re.IGNORECASE)
 _TO_ZH = re.compile(r"(?:向|对|给|为|帮)\s?$")
-_AND = re.compile(r"^\s*(?:,\s*)?(?:(?:将|也|还)?\s*(?:与|和|同)|and|&|及|、|,)\s*$", re.IGNORECASE)
+_AND = re.compile(r"^\s*(?:,\s*)?(?:(?:将|也|还)?\s*(?:与|和|同)|and|&|及|、|,|旗下)\s*$", re.IGNORECASE)
 #: A name followed by what makes it a project: Hyperion 数据中心, the Abilene, Texas data center.
 _PROJECT_AFTER = re.compile(
     r"(?:[’']s)?[\s,A-Za-z]{0,16}?(?:data\s+cent(?:er|re)|facility|campus|project|plant)(?![A-Za-z])|\s?(?:数据中心|项目|园区)",
@@ -115,6 +115,7 @@ _POSSESSIVE = re.compile(r"[’']s\s+")
 _POURED = re.compile(r"流向|流入|flow|pour", re.IGNORECASE)
 _SPENT = re.compile(r"spen[dt]|斥资|花费|投入", re.IGNORECASE)
 _DEBT = re.compile(r"(?<![A-Za-z])(?:debt|loans?|bonds?|notes|financing)(?![A-Za-z])|融资|债务|债券|贷款|发债", re.I)
+_NO_FLOW = frozenset(("profit", "revenue", "valuation", "market value", "price", "gap", "returns", "assets"))
 _MONEY = frozenset(("USD", "CNY", "EUR", "GBP", "JPY", "HKD", "KRW", "TWD"))
 _PLACES: frozenset[ActorType] = frozenset(("country", "region", "sector", "market"))
 _NOT_A_RECIPIENT: frozenset[ActorType] = frozenset(("market", "media", "person"))
@@ -167,13 +168,15 @@ class Flows:
                     continue
                 taken.add((flow.funder, flow.recipient))
                 found.append(flow)
-                if self.names.type_of(flow.recipient) == "project" or flow.recipient in self.names.new:
+                if self.names.type_of(flow.recipient) in ("project", "company") and flow.recipient in self.names.new:
                     self._project = flow.recipient
         return found
 
     # -- a money figure
 
     def _of_figure(self, index: int, figure: Figure) -> list[DraftFlow]:
+        if figure.measure and head_of(figure.measure.en) in _NO_FLOW:
+            return []  # a profit, a revenue, a valuation: money earned or worth, not given
         norm, zh = self.doc.norm, self.doc.lang == "zh"
         clause = self.doc.clause_of(figure.start, figure.end)
         _, sentence_start, sentence_end = self.doc.sentence_of(figure.start)
@@ -269,8 +272,13 @@ class Flows:
         """To whom: 向Y / 为Y before the verb; a name after the verb (in Y, to Y, of Y's bonds); the infrastructure
         it buys (chips, data centres); the project spoken of last ("the debt")."""
         norm = self.doc.norm
-        marked = [m for m in named if m.end <= verb.start() and _TO_ZH.search(norm, max(0, m.start - 2), m.start)]
-        if marked:
+        _, sentence_start, _ = self.doc.sentence_of(verb.start())
+        marked = [
+            m
+            for m in self.names.within(sentence_start, verb.start())
+            if not m.weak and _TO_ZH.search(norm, max(0, m.start - 2), m.start)
+        ]
+        if marked:  # 微软对OpenAI的承诺投资…，已出资116亿美元: to OpenAI
             return marked[-1].actor
         definite = re.match(
             r"\s*(?:of|in|into)\s+(?:the|its)\s+(?:debt|notes|bonds|project|offering|deal)",

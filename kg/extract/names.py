@@ -389,6 +389,8 @@ class Names:
             return False
         if all(part in _MONTH_AND_DAY for part in re.split(r"[-–\s]+", name.replace(".", ""))):
             return False  # October-December, Sept
+        if re.match(r"(?:One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|Half|Most|Many|Some|All)\s", name):
+            return False  # Three of America's largest tech companies: a count, not a name
         if re.fullmatch(r"(?:Series|Round|Tier|Phase|Class)\s[A-Z0-9]{1,2}", name):
             return False  # a Series F round, a Tier 1 bank: no one
         if name.replace(" ", "").isupper() and (len(name) <= 5 or self.doc.lang == "zh"):

@@ -108,7 +108,7 @@ _CHINESE = (
     r"|(?P<z_some>(?<![数几])[数几](?P<zs_scale>万亿|千亿|百亿|十亿|千万|百万|十万|亿|万|千|百|十)"
     rf"(?P<zs_unit>{_ZH_CURRENCY}|{_CLASSIFIER}|倍))"
     rf"|(?P<z_bare>(?<![0-9{_ZH_DIGIT}数几])(?P<zb_scale>万亿|千亿|亿)(?P<zb_cur>{_ZH_CURRENCY}))"
-    rf"|(?P<z_num>(?<![{_ZH_DIGIT}])(?P<zn_digits>[{_ZH_DIGIT}]{{1,12}}(?:点[零〇一二三四五六七八九]{{1,6}})?)(?P<zn_more>多|余)?"
+    rf"|(?P<z_num>(?<![{_ZH_DIGIT}周礼期])(?P<zn_digits>[{_ZH_DIGIT}]{{1,12}}(?:点[零〇一二三四五六七八九]{{1,6}})?)(?P<zn_more>多|余)?"
     rf"(?P<zn_unit>{_ZH_UNIT}|大(?=[\u4e00-\u9fff])))"
 )
 _ENGLISH = (

@@ -51,7 +51,8 @@ _PERIODS_ZH = (
     rf"|(?P<day__d>(?<!\d)(?P<de_d2>[12]\d|3[01]|0?[1-9])\s+(?-i:(?P<de_m2>{_MONTH_NAMES}))(?![A-Za-z])(?!,?\s+{_Y}))"
     rf"|(?P<year>(?P<yz>{_Y})\s?年(?!代))"
     r"|(?P<relative>明年|今年|去年|前年|后年)"
-    r"|(?P<rmonth>本月|上个?月|下个?月)"
+    r"|(?P<rmonth>本月|上个?月(?!球|亮|光)|下个?月)"
+    r"|(?P<quarter__zh>(?P<zq_rel>上一?个?|本|下一?个?|当)季度?(?![度节]))"
     r"|(?P<week>上周|本周)"
     r"|(?P<now>目前|当前)"
     r"|(?P<then>当时|同年|当年)"
@@ -414,24 +415,30 @@ class Periods:
         return "then"
 
     def _quarter(self, match: re.Match[str]) -> str | None:
-        g, published = match.group, self.published
+        g = match.group
         if g("qz_y") or g("qe_y") or g("qe_y2"):
             quarter = g("qz_q") or g("qe_q") or g("qe_w")
             number = int(quarter) if quarter.isdigit() else _ORDINALS[quarter.lower()]
             return f"{g('qz_y') or g('qe_y') or g('qe_y2')}-Q{number}"
+        if g("zq_rel"):  # 上季度, 当季: the last quarter completed; 本季度 this one; 下季度 the next
+            word = {"上": "last", "本": "this", "下": "next", "当": "the"}[g("zq_rel")[0]]
+            return self._relative_quarter(word)
         if g("qr_this") or g("qr_done"):
             # the quarter, quarterly, last quarter: the last one completed; this / next quarter
-            if published is None:
-                return None
-            current = (published.month - 1) // 3
-            word = (g("qr_this") or "the").lower()
-            step = {"this": 0, "next": 1, "previous": -2, "prior": -2}.get(word, -1)
-            year_of_quarter, index = divmod(published.year * 4 + current + step, 4)
-            return f"{year_of_quarter}-Q{index + 1}"
+            return self._relative_quarter((g("qr_this") or "the").lower())
         quarter = g("qr_q") or g("qr_w") or g("qr_q2")
         number = int(quarter) if quarter.isdigit() else _ORDINALS[quarter.lower()]
         quarter_year = self._year_of(3 * number - 2, g("qr_rel") or g("qr_rel2"))
         return f"{quarter_year}-Q{number}" if quarter_year else None
+
+    def _relative_quarter(self, word: str) -> str | None:
+        """The quarter, last quarter: the last one completed; this / next quarter; the previous: the one before."""
+        if self.published is None:
+            return None
+        current = (self.published.month - 1) // 3
+        step = {"this": 0, "next": 1, "previous": -2, "prior": -2}.get(word, -1)
+        year_of_quarter, index = divmod(self.published.year * 4 + current + step, 4)
+        return f"{year_of_quarter}-Q{index + 1}"
 
     def _duration(self, match: re.Match[str]) -> str | None:
         """未来三年, over the next four years: the years after the publication year; 过去十年, the past decade:
