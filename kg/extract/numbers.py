@@ -193,7 +193,7 @@ _HALF_NOT_A_FIGURE = re.compile(r"(?:first|second|1st|2nd|latter|former|other|an
 _HALF_FOLLOWED = re.compile(r"\s+(?:of\s+(?:the\s+)?(?:year|fiscal|(?:19|20)\d\d)|year|time|an?\s)", re.IGNORECASE)
 #: A number that is the first part of a compound adjective: 500-kV, 15-year, 4-million-square-foot.
 _COMPOUND = re.compile(r"-(?!(?:MW|GW|kW|KW|TWh|GWh|MWh|dollar|fold)(?![A-Za-z]))[A-Za-z]")
-_DIGITS = re.compile(r"[0-9][0-9,.]*")
+_DIGITS = re.compile(r"[0-9][0-9,.]{0,30}")  # bounded: a table of digits and commas is one long run
 _FOLLOWER = re.compile(r"\s+([A-Za-z][A-Za-z-]*)")
 #: Words after a scaled number that make it a count, not money: 650 million users, 7億 (weekly users).
 _FUNCTION_WORDS = words(
