@@ -40,6 +40,14 @@ _MODIFIES = re.compile(
 _BUILDER = re.compile(
     r"\s+(?:[a-z]+\s+)?([A-Z][\w&-]*(?:\s[A-Z][\w&-]*){0,2})\s+(?:data\s+cent(?:er|re)|campus|facility|plant|project)"
 )
+_FROM_AFTER = re.compile(r"\s+(?:in\s+[a-z]+\s+)?from\s+(?:(?:site\s+)?owners?\s+)?")
+_GROUP = re.compile(
+    r"(?P<zh>[两二三四五六七八九])家(?:公司|企业|巨头)|(?<![A-Za-z])(?:the\s+)?(?P<en>two|three|four|five|both)\s+"
+    r"(?:companies|firms|partners)(?![A-Za-z])",
+    re.IGNORECASE,
+)
+_GROUP_SIZE = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "two": 2, "both": 2,
+               "three": 3, "four": 4, "five": 5}  # fmt: skip
 _VERB_FIRST = re.compile(r"\s*(?:will|would|is|are|has|have|had|was|were|plans|said|also)\s", re.IGNORECASE)
 _SCOPE = re.compile(r"(?i:world|global|全球|世界)")
 _SUPERLATIVE_AFTER = re.compile(
@@ -48,8 +56,9 @@ _SUPERLATIVE_AFTER = re.compile(
 #: 日本方面: a topic, not a subject.
 _TOPIC_AFTER = re.compile(r"方面")
 _PRONOUN = re.compile(
-    r"(?<![A-Za-z])(?:[Ii]ts|[Tt]heir|[Ii]t|[Tt]he (?:company|firm|group|start-up|startup|chipmaker|lab|bank|manager|"
-    r"tech firm|tech giant|developer|utility|project|facility|data center|data centre|lender|insurer|fund))(?![A-Za-z])"
+    r"(?<![A-Za-z])(?:[Ii]ts|[Tt]heir|[Ii]t|[Tt]he (?:[a-z-]+\s){0,3}?(?:company|firm|group|start-up|startup"
+    r"|chipmaker|lab|bank|manager|giant|provider|maker|operator|developer|utility|project|facility|data center"
+    r"|data centre|lender|insurer|fund))(?![A-Za-z])"
     r"|该公司|该集团|该项目|(?<![尤极与])其(?![中他余实次])"
 )
 _COUNTED = re.compile(r"\s?(?:[个座家项条名位台款次种所间处栋])?(?:new\s+)?(?:新的?|新建的?)?")
@@ -108,6 +117,11 @@ class Subjects:
         nearest = sorted((m for m in main if m.end <= start), key=lambda m: -m.start)
         builder = _BUILDER.match(text, end)  # $10 billion Meta data center: Meta's
         built = [m.actor for m in in_clause if builder and m.start == end + builder.start(1) - end and not m.weak]
+        giver = _FROM_AFTER.match(text, end)  # $5 billion from Crusoe: Crusoe's
+        built += [m.actor for m in in_clause if giver and m.start == giver.end() and not m.weak]
+        group = _GROUP.search(text, clause_start, start) if not built else None
+        if group:  # 三家公司, the three companies: the companies named before, the first of them first
+            built += self._group(group)
         first: list[str] = [*respective, *built, *(self._owner(m) for m in before_pivot + nearest if not m.weak)]
         if not first and _VERB_FIRST.match(text, clause_start):
             # "Clay, 39, is taking the lead with $250 million": the subject opens the sentence; "will invest $40
@@ -140,6 +154,17 @@ class Subjects:
             *(m.actor for m in named if m.weak and id(m) not in side),
         ]
         return tuple(dict.fromkeys(ranked))
+
+    def _group(self, match: re.Match[str]) -> list[str]:
+        """The companies a group noun stands for: the last ones named before it."""
+        size = _GROUP_SIZE[(match["zh"] or match["en"]).lower()]
+        companies: list[str] = []
+        for mention in reversed(self.names.before(match.start(), 60)):
+            if self.names.type_of(mention.actor) == "company" and not mention.new and mention.actor not in companies:
+                companies.append(mention.actor)
+            if len(companies) == size:
+                return companies[::-1]
+        return []
 
     def _previous_subject(self, sentence_start: int) -> list[str]:
         """The first strong name of the sentence before: what a sentence without a subject is about."""
@@ -237,8 +262,9 @@ class Subjects:
         ]
         in_sentence = [m for m in candidates if m.start >= sentence_start]
         described = re.match(
-            r"(?i:the\s+(?:company|firm|tech\s+giant|chipmaker|developer|group))|该公司|该集团",
-            self.doc.norm[position : position + 20],
+            r"(?i:the\s+(?:[a-z-]+\s){0,3}?(?:company|firm|giant|chipmaker|developer|group|provider|maker|operator))"
+            r"|该公司|该集团",
+            self.doc.norm[position : position + 40],
         )
         if described and in_sentence:
             # the tech giant, the company: a company the dataset knows, rather than a project's new name

@@ -24,10 +24,15 @@ from kg.extract.periods import period_end
 from kg.extract.text import Document
 from kg.models import Kind
 
+#: What a subject does (a plan when "will" or 将 comes before it), in English and in Chinese.
+_ACTION_WORDS_ZH = (
+    "投资|投入|建设|建造|兴建|新建|扩建|开发|购买|收购|筹集|融资|发行|提供|保留|拥有|部署|出资|注资|贷款|募资|支出|合作|扩展|推出"
+    "|采购|使用|建|买|卖|发|投"
+)
 _ACTION = (
     r"invest|spend|build|buy|purchase|raise|issue|lend|provide|supply|own|co-own|keep|develop|deploy|hire|open|locate"
-    r"|pay|acquire|fund|finance|launch|construct|expand|add|install|commit|allocate|sell|put|inject|borrow|back"
-    r"|投资|投入|建设|建造|兴建|新建|扩建|开发|购买|收购|筹集|融资|发行|提供|保留|拥有|部署|出资|注资|贷款|募资|支出|合作|扩展|推出|采购|兴建"
+    r"|pay|acquire|fund|finance|launch|construct|expand|add|install|commit|allocate|sell|put|inject|borrow|back|"
+    + _ACTION_WORDS_ZH
 )
 _CUES = re.compile(
     r"(?=[目力旨估测计拟打承宣即准筹规协新扩在正预期有展或将可现已当]|(?<![A-Za-z])[abcdefghilmnopstwABCDEFGHILMNOPSTW])"
@@ -55,7 +60,7 @@ _OUTCOME = re.compile(
     r"|require|cost|generate|consume|use|top|surpass|达到|达|增长|增加|超过|升至|降至|占|成为|突破|提高|下降|减少)",
     re.IGNORECASE,
 )
-_ACTION_ZH = re.compile(_ACTION.split("|投资", 1)[1].join(("(?:投资", ")")) + "|扩展|使用|建|买|卖|发|投")
+_ACTION_ZH = re.compile(_ACTION_WORDS_ZH)
 _OUTCOME_ZH = re.compile("达到|达|增长|增加|超过|升至|降至|占|成为|突破|提高|下降|减少|要求|需要|带来")
 _ACTION_AFTER = re.compile(rf"\s*(?:[\w-]+\s+){{0,2}}?(?:{_ACTION})", re.IGNORECASE)
 _EN_VERB = re.compile(
