@@ -780,17 +780,18 @@ class ExtractFormat(StrEnum):
 class ExtractLang(StrEnum):
     auto = "auto"
     zh = "zh"
+    zh_hant = "zh-Hant"
     en = "en"
 
 
 @app.command()
 def extract(
     file: Annotated[str, typer.Argument(metavar="FILE", help="UTF-8 text of the article; '-' reads standard input.")],
-    lang: Annotated[ExtractLang, typer.Option("--lang", help="auto, zh or en.")] = ExtractLang.auto,
+    lang: Annotated[ExtractLang, typer.Option("--lang", help="auto, zh, zh-Hant or en.")] = ExtractLang.auto,
     published: Annotated[
         str | None,
         typer.Option(
-            help="Publication date YYYY-MM-DD, for 明年 / next year (default: the page header's date).",
+            help="Publication date YYYY-MM-DD, for 明年 / next year (default: the date the text prints at its top).",
             show_default=False,
         ),
     ] = None,
@@ -800,57 +801,85 @@ def extract(
             "--source-id", help="The text's id in sources.yaml (default: from FILE's name).", show_default=False
         ),
     ] = None,
+    title: Annotated[str | None, typer.Option(help="Title of the article (default: its first line).")] = None,
+    url: Annotated[str | None, typer.Option(help="Address the article was read at.", show_default=False)] = None,
     fmt: Annotated[
         ExtractFormat, typer.Option("--format", help="yaml (a draft claims file) or json (the keys of kg figures).")
     ] = ExtractFormat.yaml,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write here (atomically), not to stdout.", show_default=False)
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Write the draft here and the text beside it, not to stdout.", show_default=False
+        ),
     ] = None,
+    force: Annotated[bool, typer.Option(help="Let -o replace a file that is not a kg draft.")] = False,
     against: Annotated[
         Path | None,
-        typer.Option(help="Curated claims of the same text: print recall, precision, agreement.", show_default=False),
+        typer.Option(
+            help="Score the draft field by field against curated claims of the same text or a *.expected.yaml.",
+            show_default=False,
+        ),
     ] = None,
     data: DataDir = DEFAULT_DATA,
 ) -> None:
-    """Draft claims from an article: every figure with value, unit, hedge, period, subjects, quote.
+    """Draft claims from an article: figures with period, kind, subjects, attribution, metric, and funding flows.
 
-    Every claim is status: draft: kg build refuses it until reviewed; kg build --allow-drafts builds it as it is.
+    Every claim is status: draft; new actors, metrics and cited sources are proposed in its proposed: block.
+    kg build refuses a draft until reviewed; kg build --allow-drafts builds it as it is.
 
-    Its header holds the entry to add to sources.yaml, with the text's sha256; the text goes to data/sources/ID.txt.
-
-    Subjects, metrics and cited sources are ids of the dataset in --data.
+    -o DIR/ID.yaml writes the draft and the text beside it (DIR/ID.txt); it never replaces a file that is
+    not a kg draft (unless --force), nor a different text.
 
     Examples:
 
-      kg extract article.txt --published 2025-11-19 --source-id my-article -o data/claims/my-article.yaml
+      kg extract article.txt --published 2025-11-19 --source-id my-article -o drafts/my-article.yaml
 
       kg extract - --lang en --format json < article.txt
 
       kg extract data/sources/article-zh.txt --against data/claims/article-zh.yaml
     """
-    from kg.extract import ExtractError, draft, evaluate, load_claims, parse_date, read_article, records, to_yaml
-    from kg.extract import extract as find_figures
+    from kg.extract import ExtractError, draft, read, read_article, records, source_id_for, to_yaml, without_draft
+    from kg.extract.evaluate import score
+    from kg.extract.files import check_output, parse_date
     from kg.load import load_dataset
     from kg.output import to_json, write_atomic
 
     try:
         article = read_article(file)
         when = parse_date(published) if published else None
-        with known_errors():
-            dataset = load_dataset(data, allow_drafts=True)
-        figures = find_figures(article.text, lang=lang.value, published=when, actors=dataset.actors)
-        if against is not None:
-            emit(evaluate(figures, load_claims(against), article.text).report())
-            return
-        result = draft(figures, article, dataset, source_id=source_id, published=when, lang=lang.value)
     except ExtractError as err:
         fail(str(err))
-    content = to_yaml(result) if fmt is ExtractFormat.yaml else to_json(records(result, dataset.actors)) + "\n"
+    with known_errors():
+        dataset = load_dataset(data, allow_drafts=True)
+    as_yaml = fmt is ExtractFormat.yaml
+    try:
+        if against is not None:
+            emit(score(article.text, dataset, against, lang=lang.value, published=when).report())
+            return
+        source = source_id or source_id_for(file)
+        dataset = without_draft(dataset, source)  # a new draft replaces the old one
+        reading = read(article.text, lang=lang.value, published=when, actors=dataset.actors)
+        result = draft(reading, dataset, source_id=source, sha256=article.sha256,
+                       title=title, url=url, dated=as_yaml)  # fmt: skip
+    except ExtractError as err:
+        fail(f"{file}: {err}" if not str(err).startswith(str(against)) else str(err))
+    content = to_yaml(result) if as_yaml else to_json(records(result, dataset.actors)) + "\n"
     if output is None:
         emit(content)
-    else:
+        return
+    entry = result.proposed.source if result.proposed else None
+    text_file = entry.text if as_yaml and entry and entry.text else None
+    try:
+        beside = check_output(output, text_file, article.text.encode("utf-8"), force)
+        if beside is not None:
+            write_atomic(beside, article.text.encode("utf-8"))
         write_atomic(output, content)
-        typer.echo(f"wrote {len(result.claims)} draft claims to {output}", err=True)
+    except ExtractError as err:
+        fail(str(err))
+    except OSError as err:
+        fail(f"{output}: cannot be written ({err.strerror or err})")
+    also = f" and the text to {beside}" if beside else ""
+    typer.echo(f"wrote {len(result.claims)} draft claims to {output}{also}", err=True)
 
 
 class PageLanguage(StrEnum):
