@@ -452,11 +452,22 @@ def _with_proposals(
                 )
             )
             continue
-        sources += [*([proposed.source] if proposed.source else []), *proposed.sources]
-        actors += proposed.actors
-        metrics += proposed.metrics
-        instruments += proposed.instruments
+        sources += _new([*([proposed.source] if proposed.source else []), *proposed.sources], sources)
+        actors += _new(proposed.actors, actors)
+        metrics += _new(proposed.metrics, metrics)
+        instruments += _new(proposed.instruments, instruments)
     return sources, actors, Vocabulary(metrics=tuple(metrics), instruments=tuple(instruments))
+
+
+Recorded = TypeVar("Recorded", Source, Actor, Concept)
+
+
+def _new(proposed: Sequence[Recorded], known: Sequence[Recorded]) -> list[Recorded]:
+    """The proposals not already known as they are: two drafts may propose the same new record.
+
+    A proposal with a known id but other content stays, and is reported as a duplicate id.
+    """
+    return [record for record in proposed if record not in known]
 
 
 def _read_text(data_dir: Path, source: Source) -> str:

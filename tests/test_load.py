@@ -293,3 +293,26 @@ proposed:
     dataset = load_dataset(mini_copy, allow_drafts=True)
     assert "blue-owl" in {a.id for a in dataset.actors}
     assert "ownership-stake" in {m.id for m in dataset.vocabulary.metrics}
+
+
+def test_two_drafts_may_propose_the_same_record(mini_copy: Path) -> None:
+    for name in ("one", "two"):
+        (mini_copy / "claims" / f"{name}.yaml").write_text(
+            f"""source: example-report
+claims:
+  - {{id: {name}-stake, subjects: [blue-owl], metric: ownership-stake, kind: fact, status: draft,
+     evidence: {{page: '3'}}, quantity: {{value: '80', unit: percent, text: 80%}}}}
+proposed:
+  actors: [{{id: blue-owl, label: {{en: Blue Owl Capital}}, type: investor}}]
+  metrics: [{{id: ownership-stake, label: {{en: ownership stake}}}}]
+""",
+            encoding="utf-8",
+        )
+    dataset = load_dataset(mini_copy, allow_drafts=True)
+    assert [a.id for a in dataset.actors].count("blue-owl") == 1
+    (mini_copy / "claims" / "two.yaml").write_text(
+        (mini_copy / "claims" / "two.yaml").read_text(encoding="utf-8").replace("Blue Owl Capital", "Blue Owl"),
+        encoding="utf-8",
+    )
+    with pytest.raises(LoadError, match="duplicate id 'blue-owl'"):
+        load_dataset(mini_copy, allow_drafts=True)
