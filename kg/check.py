@@ -20,18 +20,21 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from pyoxigraph import NamedNode, Store
+from pyoxigraph import NamedNode, Quad, Store
 
 from kg import arithmetic
 from kg.figures import Figure, read_figures
 from kg.store import compact_term, select
-from kg.terms import source_iri
+from kg.terms import KG, PREFIXES
+
+RDF_TYPE = PREFIXES["rdf"] + "type"
+DCTERMS, OA = PREFIXES["dcterms"], PREFIXES["oa"]
 
 ABOUT_TOLERANCE = Decimal("0.05")  # 约 / 几乎: 5 % either way (below only, for 几乎)
 HUNDRED = Decimal(100)
@@ -343,15 +346,6 @@ SELECT ?id ?text ?sha256 WHERE {
 }
 """
 
-_SPANS = """
-SELECT ?id ?source ?start ?end ?exact ?figureStart ?figureEnd ?written WHERE {
-  ?claim dcterms:source ?from ; dcterms:identifier ?id ; kg:evidence ?evidence .
-  ?evidence oa:hasSource/dcterms:identifier ?source ; oa:hasSelector ?position, ?quote .
-  ?position oa:start ?start ; oa:end ?end . ?quote oa:exact ?exact .
-  OPTIONAL { ?claim kg:quantity ?q . ?q kg:start ?figureStart ; kg:end ?figureEnd ; kg:asWritten ?written }
-}
-"""
-
 
 def check_sources(store: Store) -> Iterator[Finding]:
     """Each shipped text hashes to the sha256 recorded beside it in the graph."""
@@ -386,42 +380,82 @@ class GraphCheck:
         return cls(plain["quotes"], [Finding.from_json(f) for f in plain["problems"]])
 
 
-def check_graph(store: Store, source: str, texts: Mapping[str, str]) -> GraphCheck:
-    """The spans and references of one source's claims (its named graph)."""
-    bound = {"from": NamedNode(source_iri(source))}
-    spans = list(select(store, _SPANS, bound))
-    problems = [problem for row in spans if (problem := _span_problem(row, texts)) is not None]
-    problems += [
-        Finding(
-            "reference",
-            "fail",
-            (row["id"],),
-            f"{row['id']}: {_short(row['property'])} → {row['target']} does not exist",
-        )
-        for row in select(store, _DANGLING, bound)
-    ]
-    problems += [
-        Finding("reference", "fail", (row["id"],), f"{row['id']}: upstream claim {row['target']} does not exist")
-        for row in select(store, _DANGLING_UPSTREAM, bound)
-    ]
-    return GraphCheck(len(spans), problems)
+#: What a claim may point at (predicate → what it must be): kept to the graph's own words.
+_POINTERS = {
+    KG + "subject": "an actor",
+    KG + "funder": "an actor",
+    KG + "recipient": "an actor",
+    KG + "attributedTo": "a source",
+    DCTERMS + "source": "a source",
+    KG + "relatesTo": "a claim",
+    KG + "metric": "a concept",
+    KG + "instrument": "a concept",
+}
 
 
-def _span_problem(row: dict[str, Any], texts: Mapping[str, str]) -> Finding | None:
-    text = texts.get(row["source"])
+def check_graph(quads: Iterable[Quad], texts: Mapping[str, str], known: Container[str]) -> GraphCheck:
+    """The spans and references of one source's graph, read from its quads (linear in them).
+
+    Every quote must be the text at its offsets and every figure the text at its own; every
+    actor, source, concept and claim a claim points at must be ``known`` (IRIs of the dataset).
+    """
+    nodes: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
+    for quad in quads:
+        nodes[quad.subject.value][quad.predicate.value].append(quad.object)  # type: ignore[union-attr]
+    problems, quotes = [], 0
+    for iri, claim in nodes.items():
+        if NamedNode(KG + "Claim") not in claim[RDF_TYPE]:
+            continue
+        name = str(claim[DCTERMS + "identifier"][0].value) if claim[DCTERMS + "identifier"] else iri
+        for predicate, what in _POINTERS.items():
+            problems += [
+                Finding("reference", "fail", (name,), f"{name}: {_short(predicate)} → {target.value} is not {what}")
+                for target in claim[predicate]
+                if target.value not in known
+            ]
+        for link in claim[KG + "upstream"]:
+            problems += [
+                Finding("reference", "fail", (name,), f"{name}: upstream claim {target.value} does not exist")
+                for target in nodes[link.value][KG + "upstreamClaim"]
+                if target.value not in known
+            ]
+        for evidence in claim[KG + "evidence"]:
+            spans = _span_problems(name, nodes, claim, nodes[evidence.value], texts)
+            if spans is not None:
+                quotes += 1
+                problems += spans
+    return GraphCheck(quotes, problems)
+
+
+def _span_problems(
+    name: str, nodes: Mapping[str, Mapping[str, list[Any]]], claim: Mapping[str, list[Any]],
+    evidence: Mapping[str, list[Any]], texts: Mapping[str, str],
+) -> list[Finding] | None:  # fmt: skip
+    """What is wrong with one claim's quote and figure offsets; None where its evidence is no span."""
+    selectors = [nodes[s.value] for s in evidence[OA + "hasSelector"]]
+    position = next((s for s in selectors if s[OA + "start"]), None)
+    quote = next((s for s in selectors if s[OA + "exact"]), None)
+    if position is None or quote is None:
+        return None
+    source = str(evidence[OA + "hasSource"][0].value).removeprefix(PREFIXES["source"])
+    text = texts.get(source)
     if text is None:
-        return Finding("span", "fail", (row["id"],), f"{row['id']}: source {row['source']} ships no text")
-    found = text[row["start"] : row["end"]]
-    if found != row["exact"]:
-        return Finding(
-            "span",
-            "fail",
-            (row["id"],),
-            f"{row['id']}: [{row['start']}, {row['end']}) holds «{found}», not the quote «{row['exact']}»",
-        )
-    if row["figureStart"] is not None and text[row["figureStart"] : row["figureEnd"]] != row["written"]:
-        return Finding("span", "fail", (row["id"],), f"{row['id']}: the figure {row['written']} is not at its offsets")
-    return None
+        return [Finding("span", "fail", (name,), f"{name}: source {source} ships no text")]
+    start, end, exact = (
+        int(position[OA + "start"][0].value),
+        int(position[OA + "end"][0].value),
+        quote[OA + "exact"][0].value,
+    )
+    if text[start:end] != exact:
+        message = f"{name}: [{start}, {end}) holds «{text[start:end]}», not the quote «{exact}»"
+        return [Finding("span", "fail", (name,), message)]
+    for quantity in (nodes[q.value] for q in claim[KG + "quantity"]):
+        if quantity[KG + "start"] and quantity[KG + "asWritten"]:
+            begin, stop = int(quantity[KG + "start"][0].value), int(quantity[KG + "end"][0].value)
+            if text[begin:stop] != quantity[KG + "asWritten"][0].value:
+                written = quantity[KG + "asWritten"][0].value
+                return [Finding("span", "fail", (name,), f"{name}: the figure {written} is not at its offsets")]
+    return []
 
 
 def integrity(graphs: Iterable[GraphCheck]) -> list[Finding]:
@@ -435,24 +469,6 @@ def integrity(graphs: Iterable[GraphCheck]) -> list[Finding]:
         Finding("reference", "pass", (), "every actor, source, concept and claim a claim names exists")
     ]
     return spans + references
-
-
-_DANGLING = """
-SELECT ?id ?property ?target WHERE {
-  VALUES (?property ?class) {
-    (kg:subject kg:Actor) (kg:funder kg:Actor) (kg:recipient kg:Actor) (kg:attributedTo kg:Source)
-    (dcterms:source kg:Source) (kg:relatesTo kg:Claim) (kg:metric skos:Concept) (kg:instrument skos:Concept)
-  }
-  ?claim dcterms:source ?from ; a kg:Claim ; dcterms:identifier ?id ; ?property ?target .
-  FILTER NOT EXISTS { ?target a ?class }
-}
-"""
-_DANGLING_UPSTREAM = """
-SELECT ?id ?target WHERE {
-  ?claim dcterms:source ?from ; dcterms:identifier ?id ; kg:upstream/kg:upstreamClaim ?target .
-  FILTER NOT EXISTS { ?target a kg:Claim }
-}
-"""
 
 
 def check_shapes(build_dir: Path) -> Iterator[Finding]:
@@ -499,7 +515,8 @@ def analyse(figures: Mapping[str, Figure]) -> list[Finding]:
     return findings + list(check_fidelity(figures))
 
 
-_CLAIM_SOURCES = "SELECT DISTINCT ?id WHERE { ?claim a kg:Claim ; dcterms:source/dcterms:identifier ?id }"
+_TYPED = "SELECT DISTINCT ?s WHERE { ?s a ?class }"  # every node the graph says what it is
+_FINDINGS = PREFIXES["graph"] + "findings"
 
 
 def run_checks(store: Store, build_dir: Path | None = None, *, shacl: bool = True) -> list[Finding]:
@@ -508,8 +525,9 @@ def run_checks(store: Store, build_dir: Path | None = None, *, shacl: bool = Tru
     if shacl and build_dir is not None:
         findings += check_shapes(build_dir)
     findings += check_sources(store)
-    texts = source_texts(store)
-    findings += integrity(check_graph(store, row["id"], texts) for row in select(store, _CLAIM_SOURCES))
+    texts, known = source_texts(store), {row["s"] for row in select(store, _TYPED)}
+    graphs = (store.quads_for_pattern(None, None, None, g) for g in store.named_graphs() if g.value != _FINDINGS)
+    findings += integrity(check_graph(quads, texts, known) for quads in graphs)
     return findings + analyse(read_figures(store))
 
 

@@ -32,6 +32,7 @@ import shutil
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +43,7 @@ from kg.buildfolder import FORMAT, BuildFolderError, check_ours, current, locked
 from kg.inputs import CATALOGUE, Input, builder_digest, digest_of, inventory
 from kg.load import ClaimsIndex, load_dataset, paused_gc, read_claims_file
 from kg.models import Claim, Dataset
-from kg.terms import PREFIXES, claim_iri, graph_iri
+from kg.terms import PREFIXES, actor_iri, claim_iri, graph_iri, instrument_iri, metric_iri, source_iri
 
 DEFAULT_BUILD = Path("build")
 STORE, GRAPHS, CHECKS, MANIFEST, SUMMARY = "store", "graphs", "checks", "manifest.json", "summary.json"
@@ -231,7 +232,7 @@ def _make(
         if previous is not None:
             for name in set(previous.graphs) - kept:
                 store.clear_graph(DefaultGraph()) if name == DEFAULT else store.remove_graph(NamedNode(graph_iri(name)))
-        loader, made_now = _Loader(store, made), []
+        loader = _Loader(store, made)
         try:
             for name in sorted(digests):
                 if name in kept and before is not None and previous is not None:
@@ -244,10 +245,10 @@ def _make(
                 loader.load(quads)
                 serialize(quads, str(made / GRAPHS / _file(name)), RdfFormat.TRIG, prefixes=PREFIXES_OUT)
                 manifest.graphs[name] = {"digest": digests[name], "quads": len(quads)}
-                made_now.append(name)
+                if name != DEFAULT:
+                    _check_graph(made, name, quads, claims)
         finally:
             loader.close()
-        _check_graphs(store, made, [n for n in made_now if n != DEFAULT], claims)
         if previous is None:
             # loaded in chunks, the store is many small files; compacted, reads are 3x faster
             store.optimize()
@@ -281,17 +282,32 @@ class _Claims:
     def __init__(self, dataset: Dataset, data_dir: Path):
         self.dataset, self.data_dir = dataset, data_dir
         self.read = dict(zip(dataset.paths, dataset.claims_files, strict=True))
+        self.cache: dict[str, list[Claim]] = {}
         self.where = claim_sources(dataset)
         self.files: dict[str, list[str]] = {}
         for path, index in dataset.indexes.items():
             self.files.setdefault(index.source, []).append(path)
 
+    @cached_property
+    def known(self) -> set[str]:
+        """The IRI of every actor, source, concept and claim of the dataset: what a claim may point at."""
+        dataset = self.dataset
+        return {
+            *(actor_iri(a.id) for a in dataset.actors),
+            *(source_iri(s.id) for s in dataset.sources),
+            *(metric_iri(c.id) for c in dataset.vocabulary.metrics),
+            *(instrument_iri(c.id) for c in dataset.vocabulary.instruments),
+            *(claim_iri(source, claim) for claim, source in self.where.items()),
+        }
+
     def of(self, source: str) -> list[Claim]:
-        found: list[Claim] = []
-        for path in self.files.get(source, []):
-            claims_file = self.read.get(path) or read_claims_file(self.data_dir / path)
-            found += claims_file.claims
-        return found
+        if source not in self.cache:
+            found: list[Claim] = []
+            for path in self.files.get(source, []):
+                claims_file = self.read.get(path) or read_claims_file(self.data_dir / path)
+                found += claims_file.claims
+            self.cache = {source: found}  # the one asked for last: a graph's quads, then its checks
+        return self.cache[source]
 
     def quads(self, source: str) -> list[Quad]:
         return source_quads(source, self.of(source), self.dataset.texts.get(source), self.where)
@@ -314,16 +330,14 @@ def _snapshot_store(source: Path, target: Path) -> None:
             shutil.copy2(entry.path, target / entry.name)
 
 
-def _check_graphs(store: Store, made: Path, sources: list[str], claims: _Claims) -> None:
-    """For each source graph made now: its figures as the checks read them, and the integrity of its graph."""
-    from kg.check import check_graph, source_texts
+def _check_graph(made: Path, source: str, quads: list[Quad], claims: _Claims) -> None:
+    """For a source graph made now: its figures as the checks read them, and the integrity of its quads."""
+    from kg.check import check_graph
     from kg.figures import figure_of
 
-    texts = source_texts(store) if sources else {}
-    for source in sources:
-        figures = [f.as_json() for c in claims.of(source) if (f := figure_of(source, c)) is not None]
-        checked = {"figures": figures, **check_graph(store, source, texts).as_json()}
-        (made / CHECKS / f"{source}.json").write_text(json.dumps(checked, ensure_ascii=False), encoding="utf-8")
+    figures = [f.as_json() for c in claims.of(source) if (f := figure_of(source, c)) is not None]
+    checked = {"figures": figures, **check_graph(quads, claims.dataset.texts, claims.known).as_json()}
+    (made / CHECKS / f"{source}.json").write_text(json.dumps(checked, ensure_ascii=False), encoding="utf-8")
 
 
 def _record_findings(store: Store, made: Path, sources: list[str], where: dict[str, str], before: Path | None) -> None:
