@@ -12,6 +12,7 @@
     if (!field("source_id").value) {
       field("source_id").value = file.name.replace(/\.[^.]*$/, "").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
     }
+    field("source_id").dataset.fromFile = file.name;
   });
 
   form.addEventListener("submit", async (event) => {

@@ -344,18 +344,14 @@
       return;
     }
     outcome.textContent = `${answer.problems.length} problem${answer.problems.length > 1 ? "s" : ""}: nothing was written`;
-    let first = null;
     for (const problem of answer.problems) {
       const box = problem.card && document.getElementById(problem.card);
       const target = box ? box.querySelector(".errors") : document.getElementById("problems");
       target.append(el("li", {}, problem.message));
-      if (box) {
-        box.classList.add("has-errors");
-        first = first || box;
-      }
+      if (box) box.classList.add("has-errors");
     }
-    const at = cards.findIndex((card) => card.element === first);
-    if (at >= 0) select(at);
+    const at = cards.findIndex((card) => card.element.classList.contains("has-errors"));
+    if (at >= 0) select(at); // the first card (in the page's order) with a problem
     document.body.dataset.problems = String(answer.problems.length);
   }
 
