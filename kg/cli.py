@@ -683,8 +683,9 @@ def serve(
 ) -> None:
     """Serve one local site: trace figures, query with SPARQL (YASGUI and /sparql), see the graph, review drafts.
 
-    Listens on 127.0.0.1 unless told otherwise and answers only to that address; a review is saved into
-    --data and rebuilt into --build. Ctrl-C stops it.
+    Listens on 127.0.0.1 unless told otherwise, and answers to that address only. Ctrl-C stops it.
+
+    A saved review is written into --data, and --build is rebuilt.
 
     Examples:
 
