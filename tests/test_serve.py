@@ -282,3 +282,9 @@ def test_negotiate(accept: str, expected: str) -> None:
     from kg.serve.sparql import RESULT_TYPES
 
     assert negotiate(accept, RESULT_TYPES) == expected
+
+
+def test_without_a_build_a_page_says_so(tmp_path: Path) -> None:
+    with serving(MINI, tmp_path / "no-build") as running:
+        answer = call(running, "GET", "/figure/acme-widget-2024")
+    assert answer.status == 503 and "no built graph here; run `kg build` first" in answer.text

@@ -29,6 +29,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from kg.serve import pages, review, sparql
 from kg.serve.web import DEFAULT_POLICY, STATIC, HttpError, Request, Response, Site, text_response
+from kg.store import StoreError
 
 MAX_BODY = 20 * 2**20  # bytes: a pasted article of a few MB, a review's decisions, a query
 
@@ -131,6 +132,8 @@ class _Handler(BaseHTTPRequestHandler):
             response = dispatch(site, self._request(site, method))
         except HttpError as err:
             response = text_response(err.status, str(err))
+        except StoreError as err:  # no build yet, or one being swapped in by a save
+            response = text_response(503, f"{err}; reload in a moment")
         except Exception as err:  # one line for the page; the traceback for the terminal that runs us
             traceback.print_exc(file=self.server.log or sys.stderr)
             response = text_response(500, f"internal error: {type(err).__name__}: {err}")
