@@ -157,6 +157,31 @@ def test_query_page_runs_a_canned_query(tab: Callable[[Site], Tab], site: Site, 
     assert opened.clean(), (opened.errors, opened.elsewhere)
 
 
+def test_the_query_editor_completes_from_what_it_carries(tab: Callable[[Site], Tab], site: Site) -> None:
+    """Ask for completions where YASQE would ask prefix.cc (a prefix) or Linked Open Vocabularies (a property).
+
+    The policy would block such a fetch, but it would still be an error in the console: there must be none.
+    """
+    opened = tab(site)
+    page = opened.open("/query", ready=True)
+    page.click(".CodeMirror")
+    page.keyboard.press("Control+a")
+    page.keyboard.press("Delete")
+    page.keyboard.type("PREFIX fo")
+    page.keyboard.press("Control+Space")
+    hints = page.locator(".CodeMirror-hints li").all_inner_texts()
+    assert "foaf: <http://xmlns.com/foaf/0.1/>" in hints  # from the list YASQE carries
+    page.keyboard.press("Escape")
+    page.keyboard.type("af: <http://xmlns.com/foaf/0.1/>\nSELECT * WHERE { ?s foaf:na")
+    page.keyboard.press("Control+Space")
+    page.keyboard.type("me ?o . ?s a foaf:Pe")
+    page.keyboard.press("Control+Space")
+    page.wait_for_timeout(1000)
+    page.wait_for_load_state("networkidle")
+    assert opened.elsewhere == [] and opened.errors == []
+    assert [r for r in opened.requests if "/sparql" in r] == []  # typing sends nothing, not even to us
+
+
 def test_the_figure_page_of_3450_shows_its_period_verdict(tab: Callable[[Site], Tab], site: Site) -> None:
     opened = tab(site)
     page = opened.open("/")
