@@ -316,61 +316,63 @@ def _used(review: Review) -> dict[str, set[str]]:
 
 def check_and_write(data_dir: Path, draft: Draft, review: Review) -> tuple[list[Path], Dataset | None]:
     """Validate the review with ``kg build``'s loader on a staged copy; write it if it has no problem."""
-    source_id = draft.claims_file.source
-    claims_path = data_dir / "claims" / f"{source_id}.yaml"
+    claims_path = data_dir / "claims" / f"{draft.claims_file.source}.yaml"
     if claims_path.exists():
         review.problems.append(Problem(None, f"{claims_path} exists: a claims file is never overwritten"))
-    used = _used(review)
-    files: dict[Path, bytes] = {}
-    header = f"Claims of {source_id}, reviewed in kg serve on {date.today().isoformat()} from {draft.path.name}."
-    claims_text, starts = datafiles.claims_yaml(
-        ClaimsFile(source=source_id, claims=[c for _, c in review.claims]), header
-    )
-    files[claims_path] = claims_text.encode("utf-8")
-    text_path = data_dir / "sources" / (draft.source.text or f"{source_id}.txt")
-    if draft.new_source and not (text_path.exists() and text_path.read_bytes() == draft.text.encode("utf-8")):
-        if text_path.exists():
-            review.problems.append(Problem(None, f"{text_path} exists with another text: it is never overwritten"))
-        files[text_path] = draft.text.encode("utf-8")
-    additions: dict[tuple[str, str], list[BaseModel]] = {}
-    if review.source is not None:
-        additions[("sources.yaml", "sources")] = [review.source]
-    known = {key: {r.id for r in records} for key, records in catalogue(data_dir).items()}
-    for key, _, _, name, listed in NEW_RECORDS:
-        kept = []
-        for card, record in review.records.get(key, []):
-            record_id = getattr(record, "id", "")
-            if record_id in known[key]:
-                review.problems.append(
-                    Problem(card, f"{record_id!r} is in {name} already: use it, or give this one another id")
-                )
-            elif record_id in used[key]:
-                kept.append(record)
-        additions.setdefault((name, listed), []).extend(kept)
-    for (name, listed), records in additions.items():
-        if records:
-            path = data_dir / name
-            current = files.get(path, path.read_bytes() if path.exists() else b"").decode("utf-8")
-            try:
-                text, _ = datafiles.append_records(current, listed, [datafiles.plain(r) for r in records])
-            except ValueError as err:
-                review.problems.append(Problem(None, f"{name}: {err}"))
-                continue
-            files[path] = text.encode("utf-8")
+    files, starts = _files(data_dir, draft, review, claims_path)
     cards = _cards(review, claims_path.name, starts)
     with datafiles.staged_copy(data_dir) as staging:
         for path, content in files.items():
             datafiles.replace_staged(staging / path.relative_to(data_dir), content)
         try:
-            dataset = load_dataset(staging)
+            dataset: Dataset | None = load_dataset(staging)
         except LoadError as err:
             review.problems += [cards(problem, staging) for problem in getattr(err, "problems", [err])]
             dataset = None
     if review.problems or dataset is None:
         return [], None
-    new = [claims_path, *([text_path] if text_path in files else [])]
-    datafiles.write_files(files, new=new)
+    datafiles.write_files(files, new=[path for path in files if not path.exists()])
     return list(files), dataset
+
+
+def _files(data_dir: Path, draft: Draft, review: Review, claims_path: Path) -> tuple[dict[Path, bytes], list[int]]:
+    """What the review writes, file by file, and the line each claim starts on in its claims file."""
+    header = f"Claims of {draft.claims_file.source}, reviewed in kg serve on {date.today()} from {draft.path.name}."
+    claims = ClaimsFile(source=draft.claims_file.source, claims=[c for _, c in review.claims])
+    claims_text, starts = datafiles.claims_yaml(claims, header)
+    files = {claims_path: claims_text.encode("utf-8")}
+    text_path = data_dir / "sources" / (draft.source.text or f"{draft.source.id}.txt")
+    if draft.new_source and not (text_path.exists() and text_path.read_bytes() == draft.text.encode("utf-8")):
+        if text_path.exists():
+            review.problems.append(Problem(None, f"{text_path} exists with another text: it is never overwritten"))
+        files[text_path] = draft.text.encode("utf-8")
+    for (name, listed), records in _additions(data_dir, review).items():
+        path = data_dir / name
+        current = files.get(path, path.read_bytes() if path.exists() else b"").decode("utf-8")
+        try:
+            text, _ = datafiles.append_records(current, listed, [datafiles.plain(r) for r in records])
+        except ValueError as err:
+            review.problems.append(Problem(None, f"{name}: {err}"))
+            continue
+        files[path] = text.encode("utf-8")
+    return files, starts
+
+
+def _additions(data_dir: Path, review: Review) -> dict[tuple[str, str], list[BaseModel]]:
+    """(file, list) → the records to add there: the new source, and the new records a saved claim uses."""
+    additions: dict[tuple[str, str], list[BaseModel]] = {}
+    if review.source is not None:
+        additions[("sources.yaml", "sources")] = [review.source]
+    used, known = _used(review), {key: {r.id for r in records} for key, records in catalogue(data_dir).items()}
+    for key, _, _, name, listed in NEW_RECORDS:
+        for card, record in review.records.get(key, []):
+            record_id = getattr(record, "id", "")
+            if record_id in known[key]:
+                problem = f"{record_id!r} is in {name} already: use it, or give this one another id"
+                review.problems.append(Problem(card, problem))
+            elif record_id in used[key]:
+                additions.setdefault((name, listed), []).append(record)
+    return additions
 
 
 def _cards(review: Review, claims_name: str, starts: list[int]) -> Callable[[LoadError, Path], Problem]:
