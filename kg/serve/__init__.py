@@ -8,8 +8,9 @@ when a review is saved) and shows the result. Every page has a ``.json`` twin.
 - :mod:`kg.serve.server`  the HTTP server: routing, the Host check, tokens, security headers
 - :mod:`kg.serve.pages`   home, search, figures, a figure, canned queries, the graph
 - :mod:`kg.serve.sparql`  the SPARQL 1.1 Protocol endpoint and its result formats
-- :mod:`kg.serve.review`  the review desk: drafts, decisions, the reviewed claims file
-- :mod:`kg.serve.datafiles`  writing a review into the data folder: staged, validated, atomic
+- :mod:`kg.serve.review`  the review desk: drafts, their pages, a new draft from a pasted text
+- :mod:`kg.serve.saving`  a review checked as ``kg build`` checks it, written and built
+- :mod:`kg.serve.datafiles`  writing into the data folder: YAML by text, staged, atomic
 
 The standard library's ThreadingHTTPServer carries it: every library call blocks (Oxigraph,
 pydantic), one person uses the site, and a thread per request needs no event loop.

@@ -27,7 +27,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, TextIO
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from kg.serve import pages, review, sparql
+from kg.serve import pages, review, saving, sparql
 from kg.serve.web import DEFAULT_POLICY, STATIC, HttpError, Request, Response, Site, text_response
 from kg.store import StoreError
 
@@ -54,7 +54,7 @@ ROUTES: list[tuple[str, re.Pattern[str], Handler, bool]] = [
         ("GET", rf"/review{TWIN}", review.drafts_page, False),
         ("POST", r"/review", review.new_draft, True),
         ("GET", rf"/review/(?P<name>{SLUG}){TWIN}", review.draft_page, False),
-        ("POST", rf"/review/(?P<name>{SLUG})", review.save, True),
+        ("POST", rf"/review/(?P<name>{SLUG})", saving.save, True),
         ("GET", r"/static/(?P<path>[A-Za-z0-9._/-]+)", lambda site, request, path: static_file(path), False),
     )
 ]
