@@ -197,12 +197,16 @@ def query_editor(site: Site, request: Request) -> Response:
 
 
 def canned_query(site: Site, request: Request, name: str, twin: bool) -> Response:
-    """One example query run on the store: its rows as a table; the twin is SPARQL JSON, as ``kg query`` writes it."""
+    """An example query run on the store: its rows as a table; the twin is SPARQL JSON, as ``kg query`` writes it."""
     canned = canned_queries().get(name)
     if canned is None:
         raise HttpError(404, f"no example query {name!r}")
     try:
-        result = run_query(site.store(), canned.text, timeout=site.timeout)
+        # an example query answers the same until the next build: its answer is kept (at 100,000 claims
+        # some take seconds to run, their page then a few milliseconds)
+        result: QueryResult = site.cached(
+            ("canned", name, canned.text), lambda: run_query(site.store(), canned.text, timeout=site.timeout)
+        )
     except QueryTimeout as err:
         raise HttpError(503, str(err)) from None
     except QueryError as err:
