@@ -264,3 +264,17 @@ def test_claims_yaml_reads_back_as_the_same_claims() -> None:
     assert ClaimsFile.model_validate(yaml.safe_load(text)) == drafted
     lines = text.splitlines()
     assert [lines[start - 1] for start in starts] == [f"  - id: {c.id}" for c in drafted.claims]
+
+
+def test_pages_kept_until_the_next_build_show_the_saved_review(desk: Site) -> None:
+    def flows() -> int:
+        return len(call(desk, "GET", "/query/who-funds-whom.json").json()["results"]["bindings"])
+
+    def sources() -> set[str]:
+        return {s["id"] for s in call(desk, "GET", "/index.json").json()["sources"]}
+
+    before_flows, before_sources = flows(), sources()
+    answer = write(desk, "/review/review-en", decisions(c3="reject", c4="reject", c5="reject"))
+    assert answer.status == 200, answer.text
+    assert flows() == before_flows + 2  # the two accepted flows of the draft
+    assert sources() == before_sources | {"review-en"}
