@@ -288,3 +288,22 @@ def test_without_a_build_a_page_says_so(tmp_path: Path) -> None:
     with serving(MINI, tmp_path / "no-build") as running:
         answer = call(running, "GET", "/figure/acme-widget-2024")
     assert answer.status == 503 and "no built graph here; run `kg build` first" in answer.text
+
+
+def test_home_counts_the_findings_kg_build_recorded(tmp_path: Path) -> None:
+    from kg.build import build, record_findings
+    from kg.check import claim_iris, run_checks
+    from kg.load import load_dataset
+
+    build_dir = tmp_path / "build"
+    build(load_dataset(DEFAULT_DATA), build_dir)
+    findings = run_checks(open_store(build_dir), shacl=False)
+    record_findings(build_dir, findings, claim_iris(open_store(build_dir)))
+    with serving(DEFAULT_DATA, build_dir) as running:
+        checks = call(running, "GET", "/index.json").json()["checks"]
+    assert checks["counts"] == {s: sum(1 for f in findings if f.status == s) for s in ("pass", "warn", "fail")}
+    flagged = [f for f in findings if f.status != "pass"]
+    assert 0 < len(checks["flagged"]) == min(len(flagged), 100)
+    assert {(f["check"], f["message"]) for f in checks["flagged"]} <= {(f.check, f.message) for f in flagged}
+    annuities = next(f for f in checks["flagged"] if f["message"].startswith("differs in period: 3450亿美元"))
+    assert annuities["claims"] and set(annuities["claims"]) <= {ANNUITIES, "wsj-us-annuity-sales-2025-9m"}

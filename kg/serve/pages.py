@@ -31,28 +31,33 @@ SHOWN = 50  # search hits shown with their sentence
 MAX_ROWS_SHOWN = 1000  # rows of a table page; the .json twin has them all
 
 _SOURCES = """
-SELECT ?id ?kind ?title ?titleLang ?date ?shipped WHERE {
+SELECT ?source ?id ?kind ?title ?titleLang ?date ?shipped WHERE {
   ?source a kg:Source ; dcterms:identifier ?id ; a ?class ; dcterms:title ?title . BIND(LANG(?title) AS ?titleLang)
   ?class rdfs:subClassOf kg:Source ; rdfs:label ?kind . FILTER(LANG(?kind) = "en")
   OPTIONAL { ?source dcterms:date ?date }
   BIND(EXISTS { ?source schema:text ?text } AS ?shipped)
 }
 """
-# one UNION, not two OPTIONALs: those would pair every figure of a source with every flow of it
-_COUNTS = """
-SELECT ?id (COUNT(DISTINCT ?figure) AS ?figures) (COUNT(DISTINCT ?flow) AS ?flows) WHERE {
-  { ?figure dcterms:source ?source ; kg:quantity ?q } UNION { ?flow dcterms:source ?source ; kg:funder ?f }
-  ?source dcterms:identifier ?id
-} GROUP BY ?id
-"""
-_FINDINGS = """
-SELECT ?finding ?check ?status ?message ?claim WHERE {
-  GRAPH graph:findings { ?finding kg:findingStatus ?s ; kg:check ?check ; kg:message ?message .
-                         OPTIONAL { ?finding kg:concerns ?c } }
-  OPTIONAL { ?c dcterms:identifier ?claim }
-  BIND(LCASE(STRAFTER(STR(?s), "#")) AS ?status)
+# one query per count: together (a UNION of both) they took 2.4 times as long at 100,000 claims
+_COUNTS = {
+    "figures": "SELECT ?source (COUNT(?c) AS ?n) WHERE { ?c kg:quantity ?q ; dcterms:source ?source } GROUP BY ?source",
+    "flows": "SELECT ?source (COUNT(?c) AS ?n) WHERE { ?c kg:funder ?f ; dcterms:source ?source } GROUP BY ?source",
 }
+_FINDING_COUNTS = """
+SELECT ?status (COUNT(?finding) AS ?findings) WHERE { GRAPH graph:findings { ?finding kg:findingStatus ?status } }
+GROUP BY ?status
 """
+# by status, fails first, each up to a limit: at 100,000 claims kg check finds 150,000 things to warn about
+_FLAGGED = """
+SELECT ?finding ?check ?message WHERE {
+  GRAPH graph:findings { ?finding kg:findingStatus ?status ; kg:check ?check ; kg:message ?message }
+} LIMIT %d
+"""
+_CONCERNS = """
+SELECT ?finding ?claim WHERE { VALUES ?finding { %s } GRAPH graph:findings { ?finding kg:concerns ?c }
+                               ?c dcterms:identifier ?claim }
+"""
+FLAGGED_SHOWN = 100  # findings listed on the home page (the counts cover them all)
 
 
 def home(site: Site, request: Request, twin: bool = False) -> Response:
@@ -61,31 +66,45 @@ def home(site: Site, request: Request, twin: bool = False) -> Response:
 
 
 def _summary(store: Store) -> dict[str, Any]:
-    sources: dict[str, dict[str, Any]] = {}
+    sources: dict[str, dict[str, Any]] = {}  # by IRI
     for row in select(store, _SOURCES):
         record = sources.setdefault(
-            row["id"], {"id": row["id"], "kind": row["kind"], "title": row["title"], "date": row["date"]}
+            row["source"],
+            {
+                "id": row["id"],
+                "kind": row["kind"],
+                "title": row["title"],
+                "date": row["date"],
+                "figures": 0,
+                "flows": 0,
+            },
         )
         record["shipped_text"] = row["shipped"] == "true"  # xsd:boolean comes back as its lexical form
         if row["titleLang"] != "en":
             record["title"] = row["title"]  # the title in the source's own language, where it has two
-    for row in select(store, _COUNTS):
-        if row["id"] in sources:
-            sources[row["id"]] |= {"figures": row["figures"], "flows": row["flows"]}
-    findings: dict[str, dict[str, Any]] = {}
-    for row in select(store, _FINDINGS):
-        found = findings.setdefault(
-            row["finding"], {"check": row["check"], "status": row["status"], "message": row["message"], "claims": []}
-        )
-        if row["claim"]:
-            found["claims"].append(row["claim"])
-    counts = {status: sum(1 for f in findings.values() if f["status"] == status) for status in ("pass", "warn", "fail")}
-    flagged = sorted((f for f in findings.values() if f["status"] != "pass"), key=lambda f: (f["status"], f["check"]))
+    for count, query in _COUNTS.items():
+        for row in select(store, query):
+            if row["source"] in sources:
+                sources[row["source"]][count] = row["n"]
     ordered = sorted(sources.values(), key=lambda s: (not s["shipped_text"], s["id"]))
-    return {
-        "sources": [s | {"figures": s.get("figures", 0), "flows": s.get("flows", 0)} for s in ordered],
-        "checks": {"counts": counts, "flagged": flagged},
-    }
+    return {"sources": ordered, "checks": _checks(store)}
+
+
+def _checks(store: Store) -> dict[str, Any]:
+    """How many findings of each status the build records, and the first fails and warnings."""
+    counts = {"pass": 0, "warn": 0, "fail": 0}
+    for row in select(store, _FINDING_COUNTS):
+        counts[row["status"].rpartition("#")[2].lower()] = row["findings"]
+    flagged: dict[str, dict[str, Any]] = {}
+    for status in ("fail", "warn"):
+        wanted = {"status": NamedNode(PREFIXES["kg"] + status.capitalize())}
+        for row in select(store, _FLAGGED % (FLAGGED_SHOWN - len(flagged)), wanted):
+            flagged[row["finding"]] = {"check": row["check"], "status": status, "message": row["message"], "claims": []}
+    if flagged:
+        values = " ".join(str(NamedNode(iri)) for iri in flagged)  # IRIs read from the store
+        for row in select(store, _CONCERNS % values):
+            flagged[row["finding"]]["claims"].append(row["claim"])
+    return {"counts": counts, "flagged": sorted(flagged.values(), key=lambda f: (f["status"], f["check"]))}
 
 
 def search(site: Site, request: Request, twin: bool) -> Response:
