@@ -278,3 +278,13 @@ def test_pages_kept_until_the_next_build_show_the_saved_review(desk: Site) -> No
     assert answer.status == 200, answer.text
     assert flows() == before_flows + 2  # the two accepted flows of the draft
     assert sources() == before_sources | {"review-en"}
+
+
+def test_the_catalogue_is_read_again_when_a_file_changes(mini_copy: Path) -> None:
+    from kg.serve.review import catalogue
+
+    before = [a.id for a in catalogue(mini_copy)["actors"]]
+    assert catalogue(mini_copy)["actors"] is catalogue(mini_copy)["actors"]  # kept while nothing changed
+    actors = mini_copy / "actors.yaml"
+    actors.write_text(actors.read_text(encoding="utf-8") + "  - {id: newcomer, label: {en: Newcomer}, type: company}\n")
+    assert [a.id for a in catalogue(mini_copy)["actors"]] == [*before, "newcomer"]

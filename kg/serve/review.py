@@ -103,19 +103,40 @@ def read_draft(site: Site, name: str) -> Draft:
     return Draft(name, path, claims_file, source, proposed is not None, text)
 
 
+#: (data folder) → (the catalogue files' sizes and times, their records): reading them took 3.5 s at
+#: 100,000 claims (4,000 actors, 2,300 sources), and a review page needs them two or three times.
+_CATALOGUES: dict[Path, tuple[tuple[tuple[int, int], ...], dict[str, list[Any]]]] = {}
+_CATALOGUE_FILES = ("sources.yaml", "actors.yaml", "vocabulary.yaml")
+
+
 def catalogue(data_dir: Path) -> dict[str, list[Any]]:
     """The records of sources.yaml, actors.yaml and vocabulary.yaml that are valid (claims are not read)."""
+    stamp = tuple(_size_and_time(data_dir / name) for name in _CATALOGUE_FILES)
+    kept = _CATALOGUES.get(data_dir)
+    if kept is not None and kept[0] == stamp:
+        return kept[1]
+    documents = {name: _Document(data_dir / name) if (data_dir / name).is_file() else None for name in _CATALOGUE_FILES}
 
     def items(name: str, key: str, model: type[Model]) -> list[Model]:
-        path = data_dir / name
-        return _Document(path).valid_items(key, model) if path.is_file() else []
+        document = documents[name]
+        return document.valid_items(key, model) if document is not None else []
 
-    return {
+    records: dict[str, list[Any]] = {
         "actors": items("actors.yaml", "actors", ActorRecord),
         "metrics": items("vocabulary.yaml", "metrics", Concept),
         "instruments": items("vocabulary.yaml", "instruments", Concept),
         "sources": items("sources.yaml", "sources", Source),
     }
+    _CATALOGUES[data_dir] = (stamp, records)
+    return records
+
+
+def _size_and_time(path: Path) -> tuple[int, int]:
+    try:
+        status = path.stat()
+    except OSError:
+        return (-1, -1)
+    return (status.st_size, status.st_mtime_ns)
 
 
 # --- pages -----------------------------------------------------------------------------------
