@@ -143,6 +143,15 @@ def test_a_claims_file_is_never_overwritten(desk: Site) -> None:
     assert existing.read_text(encoding="utf-8") == "# someone's own file\n"
 
 
+def test_a_source_already_in_sources_yaml_is_said_beside_its_card(desk: Site) -> None:
+    sources = desk.data_dir / "sources.yaml"
+    entry = "  - {id: review-en, kind: article, title: Taken, language: en}\n"
+    sources.write_text(sources.read_text(encoding="utf-8") + entry, encoding="utf-8")
+    answer = write(desk, "/review/review-en", decisions(c4="reject"))
+    assert answer.status == 422
+    assert {"card": "source", "message": "source 'review-en' is in sources.yaml already"} in answer.json()["problems"]
+
+
 def test_nothing_accepted_is_nothing_to_save(desk: Site) -> None:
     answer = write(desk, "/review/review-en", decisions(**{f"c{i}": "reject" for i in range(len(DRAFTED))}))
     assert answer.status == 422 and answer.json()["problems"][0]["message"].startswith("nothing accepted")

@@ -194,9 +194,11 @@ def _files(data_dir: Path, draft: Draft, review: Review, claims_path: Path) -> t
 def _additions(data_dir: Path, review: Review) -> dict[tuple[str, str], list[BaseModel]]:
     """(file, list) → the records to add there: the new source, and the new records a saved claim uses."""
     additions: dict[tuple[str, str], list[BaseModel]] = {}
-    if review.source is not None:
-        additions[("sources.yaml", "sources")] = [review.source]
     used, known = _used(review), {key: {r.id for r in records} for key, records in catalogue(data_dir).items()}
+    if review.source is not None and review.source.id in known["sources"]:
+        review.problems.append(Problem("source", f"source {review.source.id!r} is in sources.yaml already"))
+    elif review.source is not None:
+        additions[("sources.yaml", "sources")] = [review.source]
     for key, _, _, name, listed in NEW_RECORDS:
         for card, record in review.records.get(key, []):
             record_id = getattr(record, "id", "")
