@@ -935,6 +935,70 @@ def viz(
 
 
 @app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="The one address to listen on (never every interface).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on (0: any free one).")] = 8000,
+    open_site: Annotated[bool, typer.Option("--open", help="Open the site in a web browser.")] = False,
+    drafts: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--draft",
+            help="A draft claims file to review, besides those in DATA/drafts/ (repeatable).",
+            show_default=False,
+        ),
+    ] = None,
+    timeout: Annotated[float, typer.Option(help="Seconds a SPARQL query may run.")] = 30.0,
+    data: DataDir = DEFAULT_DATA,
+    build_dir: BuildDir = Path("build"),
+) -> None:
+    """Serve one local site: trace figures, query with SPARQL (YASGUI and /sparql), see the graph, review drafts.
+
+    Listens on 127.0.0.1 unless told otherwise, and answers to that address only. Ctrl-C stops it.
+
+    A saved review is written into --data, and --build is rebuilt.
+
+    Examples:
+
+      kg serve --open
+
+      kg serve --port 8080 --draft ~/drafts/my-article.yaml
+    """
+    import webbrowser
+
+    from kg.serve import Site, make_server
+    from kg.store import open_store
+
+    for path in drafts or []:
+        if not path.is_file():
+            fail(f"{path}: no such draft file")
+    with known_errors():
+        open_store(build_dir, data)  # builds first when the data is newer, as every command does
+    site = Site(
+        data_dir=data.resolve(),
+        build_dir=build_dir.resolve(),
+        host=host,
+        port=port,
+        timeout=timeout,
+        extra_drafts=tuple(path.resolve() for path in drafts or []),
+    )
+    try:
+        server = make_server(site, log=sys.stderr)
+    except ValueError as err:
+        fail(str(err))
+    except OSError as err:
+        fail(f"cannot listen on {host}:{port}: {err.strerror or err}")
+    emit(f"serving {site.origin}/ (Ctrl-C stops)")
+    if open_site and not webbrowser.open(site.origin + "/"):
+        typer.echo(f"no web browser found; open {site.origin}/", err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        typer.echo("stopped", err=True)
+    finally:
+        server.server_close()
+
+
+@app.command()
 def push(
     endpoint: Annotated[
         str, typer.Option(help="The server's Graph Store Protocol address (Oxigraph: http://HOST:7878/store).")
