@@ -291,14 +291,12 @@ def test_without_a_build_a_page_says_so(tmp_path: Path) -> None:
 
 
 def test_home_counts_the_findings_kg_build_recorded(tmp_path: Path) -> None:
-    from kg.build import build, record_findings
-    from kg.check import claim_iris, run_checks
-    from kg.load import load_dataset
+    from kg.check import recorded_findings
+    from kg.rebuild import rebuild
 
     build_dir = tmp_path / "build"
-    build(load_dataset(DEFAULT_DATA), build_dir)
-    findings = run_checks(open_store(build_dir), shacl=False)
-    record_findings(build_dir, findings, claim_iris(open_store(build_dir)))
+    rebuild(DEFAULT_DATA, build_dir)
+    findings = recorded_findings(build_dir)
     with serving(DEFAULT_DATA, build_dir) as running:
         checks = call(running, "GET", "/index.json").json()["checks"]
     assert checks["counts"] == {s: sum(1 for f in findings if f.status == s) for s in ("pass", "warn", "fail")}

@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 
-from kg.build import build
-from kg.load import DEFAULT_DATA, load_dataset
+from kg.load import DEFAULT_DATA
 from kg.query import run_query
+from kg.rebuild import rebuild
 from kg.serve import Site
 from kg.store import open_store, select
 from tests.conftest import FIXTURES, PROJECT
@@ -115,7 +115,7 @@ def desk(mini_copy: Path, tmp_path: Path) -> Iterator[Site]:
     (mini_copy / "drafts").mkdir()
     for name in ("review-en.yaml", "review-en.txt"):
         shutil.copy(FIXTURES / "serve" / name, mini_copy / "drafts" / name)
-    build(load_dataset(mini_copy), tmp_path / "build")
+    rebuild(mini_copy, tmp_path / "build")
     with serving(mini_copy, tmp_path / "build") as running:
         yield running
 

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 import yaml
 
-from kg.build import build
 from kg.load import load_dataset
 from kg.models import ClaimsFile
+from kg.rebuild import rebuild
 from kg.serve import Site, datafiles
 from kg.serve.datafiles import STAGING_PREFIX
 from kg.store import open_store, select
@@ -36,7 +36,7 @@ def desk(mini_copy: Path, tmp_path: Path) -> Iterator[Site]:
         shutil.copy(FIXTURES / "serve" / name, mini_copy / "drafts" / name)
     actors = mini_copy / "actors.yaml"
     actors.write_text(ACTORS_COMMENT + actors.read_text(encoding="utf-8"), encoding="utf-8")
-    build(load_dataset(mini_copy), tmp_path / "build")
+    rebuild(mini_copy, tmp_path / "build")
     with serving(mini_copy, tmp_path / "build") as site:
         yield site
 

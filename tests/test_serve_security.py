@@ -18,9 +18,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from kg.build import build
 from kg.cli import app
-from kg.load import load_dataset
+from kg.rebuild import rebuild
 from kg.serve import Site, make_server
 from tests.conftest import FIXTURES
 from tests.serving import call, serving, tree, write
@@ -34,7 +33,7 @@ def desk(mini_copy: Path, tmp_path: Path) -> Iterator[Site]:
     (mini_copy / "drafts").mkdir()
     for name in ("review-en.yaml", "review-en.txt"):
         shutil.copy(FIXTURES / "serve" / name, mini_copy / "drafts" / name)
-    build(load_dataset(mini_copy), tmp_path / "build")
+    rebuild(mini_copy, tmp_path / "build")
     with serving(mini_copy, tmp_path / "build") as site:
         yield site
 
@@ -139,7 +138,7 @@ def hostile(mini_copy: Path, tmp_path: Path) -> Iterator[Site]:
     actors.write_text(actors.read_text(encoding="utf-8").replace("Acme Capital, zh", f"{json.dumps(SCRIPT)}, zh"))
     sources = mini_copy / "sources.yaml"
     sources.write_text(sources.read_text(encoding="utf-8").replace("A small article for tests", json.dumps(IMAGE)))
-    build(load_dataset(mini_copy), tmp_path / "build")
+    rebuild(mini_copy, tmp_path / "build")
     with serving(mini_copy, tmp_path / "build") as site:
         yield site
 
@@ -206,7 +205,7 @@ def test_a_taken_port_is_one_line(runner: CliRunner, mini_build: Path) -> None:
 
 
 def test_kg_serve_starts_answers_and_stops_on_ctrl_c(mini_copy: Path, tmp_path: Path) -> None:
-    build(load_dataset(mini_copy), tmp_path / "build")
+    rebuild(mini_copy, tmp_path / "build")
     command = [
         sys.executable,
         "-m",

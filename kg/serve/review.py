@@ -22,12 +22,11 @@ from typing import Any, TypeVar, get_args
 
 from pydantic import BaseModel
 
-from kg.extract import ExtractError
+from kg.extract import ExtractError, draft_text, to_yaml
 from kg.load import MAX_TEXT_BYTES, LoadError, _Document, _Problems, load_dataset, read_bytes
 from kg.models import Actor as ActorRecord
 from kg.models import ActorType, ClaimsFile, Concept, Hedge, Kind, Proposals, Source, Unit
 from kg.serve import datafiles
-from kg.serve.extract_adapter import draft_text, to_yaml  # at merge: from kg.extract import draft_text, to_yaml
 from kg.serve.web import HttpError, Request, Response, Site, json_response, page
 
 DRAFTS = "drafts"

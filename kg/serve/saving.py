@@ -20,14 +20,13 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from kg.build import BuildSummary, build, record_findings
-from kg.check import claim_iris, run_checks
 from kg.load import LoadError, load_dataset
 from kg.models import Claim, ClaimsFile, Dataset, Source
+from kg.rebuild import BuildSummary
+from kg.rebuild import rebuild as build_data
 from kg.serve import datafiles
 from kg.serve.review import NEW_RECORDS, Draft, catalogue, json_object, read_draft
 from kg.serve.web import Request, Response, Site, json_response
-from kg.store import open_store
 
 #: What a reviewer may change in a claim; the evidence and the links to other claims stay the draft's.
 EDITABLE = ("id", "subjects", "metric", "quantity", "period", "kind", "attributed_to", "flow", "note")
@@ -66,7 +65,7 @@ def save(site: Site, request: Request, name: str) -> Response:
         if review.problems or dataset is None:
             problems = [p.as_dict() for p in review.problems]
             return json_response({"ok": False, "problems": problems}, 422)
-        summary = rebuild(site, dataset)
+        summary = rebuild(site)
     return json_response(
         {
             "ok": True,
@@ -234,11 +233,6 @@ def _cards(review: Review, claims_name: str, starts: list[int]) -> Callable[[Loa
     return to_problem
 
 
-def rebuild(site: Site, dataset: Dataset) -> BuildSummary:
-    """Build the graph of the saved data and record the quick checks' findings in it, as ``kg build`` does."""
-    summary = build(dataset, site.build_dir)
-    store = open_store(site.build_dir)
-    findings, iris = run_checks(store, shacl=False), claim_iris(store)
-    del store  # the findings are written through a read-write handle
-    record_findings(site.build_dir, findings, iris)
-    return summary
+def rebuild(site: Site) -> BuildSummary:
+    """Build the saved data as ``kg build`` does: the sources that changed, checked, swapped in whole."""
+    return build_data(site.data_dir, site.build_dir)

@@ -21,6 +21,7 @@ import jinja2
 from markupsafe import Markup
 from pyoxigraph import Store
 
+from kg.buildfolder import current
 from kg.output import to_json
 from kg.query import DEFAULT_TIMEOUT
 from kg.store import open_store
@@ -71,7 +72,7 @@ class Site:
 
     def cached(self, key: Any, make: Callable[[], Any]) -> Any:
         """``make()``, kept until the build changes (pages that take seconds at corpus size)."""
-        stamp = tuple(_mtime(self.build_dir / name) for name in ("summary.json", "findings.ttl"))
+        stamp = current(self.build_dir)  # each build is a new generation: answers keep until the next one
         with self._cache_lock:
             hit = self._cache.get(key)
         if hit is not None and hit[0] == stamp:
@@ -80,13 +81,6 @@ class Site:
         with self._cache_lock:
             self._cache[key] = (stamp, value)
         return value
-
-
-def _mtime(path: Path) -> int:
-    try:
-        return path.stat().st_mtime_ns
-    except OSError:
-        return 0
 
 
 @dataclass
