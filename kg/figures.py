@@ -132,6 +132,7 @@ class Figure:
     source: str | None = None
     kind: str = "fact"
     rank: str = "normal"
+    rank_reason: str | None = None  # why a curator preferred or deprecated it
     attributed_to: tuple[str, ...] = ()
     upstream: tuple[tuple[str, str], ...] = ()  # (claim id, how) of the figures it rests on
 
@@ -182,6 +183,7 @@ def figure_of(source: str, claim: Claim) -> Figure | None:
         source=source,
         kind=claim.kind,
         rank=claim.rank,
+        rank_reason=claim.rank_reason,
         attributed_to=tuple(sorted(claim.attributed_to)),
         upstream=tuple((u.claim, u.how) for u in claim.derived_from),
     )
@@ -213,6 +215,8 @@ SELECT ?id ?upstream ?how WHERE {
   ?link kg:upstreamClaim/dcterms:identifier ?upstream ; kg:derivation/skos:notation ?how .
 }
 """
+# apart from _FIGURE_ROWS: only ranked claims have a reason, and one more OPTIONAL there costs every claim
+_RANK_REASONS = "SELECT ?id ?reason WHERE { ?claim kg:rankReason ?reason ; dcterms:identifier ?id }"
 _CLAIM_BY_ID = "SELECT ?claim ?id WHERE { ?claim dcterms:identifier ?id ; a kg:Claim }"
 
 
@@ -221,15 +225,18 @@ def read_figures(store: Store, ids: Iterable[str] | None = None) -> dict[str, Fi
     if ids is None:
         rows: Iterable[dict[str, Any]] = select(store, _FIGURE_ROWS)
         links: Iterable[dict[str, Any]] = select(store, _UPSTREAM)
+        reasons: Iterable[dict[str, Any]] = select(store, _RANK_REASONS)
     else:
         # by the claim's IRI, so that every OPTIONAL starts from a constant: bound by its id only,
         # Oxigraph evaluated each OPTIONAL over the whole graph (1 s a claim at 10,000 claims)
         iris = [NamedNode(r["claim"]) for claim in ids for r in select(store, _CLAIM_BY_ID, {"id": Literal(claim)})]
         rows = (row for iri in iris for row in select(store, _FIGURE_ROWS, {"claim": iri}))
         links = (link for iri in iris for link in select(store, _UPSTREAM, {"claim": iri}))
+        reasons = (reason for iri in iris for reason in select(store, _RANK_REASONS, {"claim": iri}))
     upstream: dict[str, list[tuple[str, str]]] = {}
     for link in links:
         upstream.setdefault(link["id"], []).append((link["upstream"], link["how"]))
+    why = {reason["id"]: reason["reason"] for reason in reasons}
     return {
         row["id"]: Figure(
             id=row["id"],
@@ -251,6 +258,7 @@ def read_figures(store: Store, ids: Iterable[str] | None = None) -> dict[str, Fi
             source=row["source"],
             kind=row["kind"],
             rank=row["rank"],
+            rank_reason=why.get(row["id"]),
             attributed_to=tuple(sorted((row["attributed"] or "").split())),
             upstream=tuple(sorted(upstream.get(row["id"], []))),
         )
