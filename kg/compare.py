@@ -256,13 +256,15 @@ def _same_topic(topics: Mapping[tuple[Any, ...], list[Figure]], named: _Named) -
         if len(_sources(same)) < 2:
             continue
         counted = _best_by_source(same)
+        allowed = {f.id: _interval(f) for f in counted}  # once per figure: reading its digits is the cost
         by_unit = _group(counted, lambda f: f.unit)
         comparable = {unit: fs for unit, fs in by_unit.items() if len(_sources(fs)) >= 2}
-        agreed = {unit: _common(fs) for unit, fs in comparable.items()}
+        agreed = {unit: _common(fs, allowed) for unit, fs in comparable.items()}
         outcome = _topic_verdict(agreed, counted)
-        ids = {f.id for f in counted}
+        outside = _outside(comparable, allowed, agreed) if outcome == "agree" else set()
         lines = tuple(
-            named(f, note=_apart(f, ids, agreed, outcome), counted=f.id in ids) for f in sorted(same, key=_by_rank)
+            named(f, note=_apart(f, allowed, outside, agreed, outcome), counted=f.id in allowed)
+            for f in sorted(same, key=_by_rank)
         )
         ranges = tuple((unit, low, high) for unit, segments in sorted(agreed.items()) for low, high in segments)
         yield Comparison(
@@ -309,7 +311,7 @@ def _topic_note(
     return VERDICTS[outcome]
 
 
-def _common(figures: Sequence[Figure]) -> list[tuple[Decimal, Decimal]]:
+def _common(figures: Sequence[Figure], allowed: Mapping[str, tuple[Decimal, Decimal]]) -> list[tuple[Decimal, Decimal]]:
     """The values that every source allows with at least one of its figures, as disjoint intervals.
 
     A sweep over the ends of the figures' intervals, lowest first (an interval opens before one
@@ -319,7 +321,7 @@ def _common(figures: Sequence[Figure]) -> list[tuple[Decimal, Decimal]]:
     everyone = len(_sources(figures))
     events = []
     for figure in figures:
-        low, high = _interval(figure)
+        low, high = allowed[figure.id]
         events += [(low, 0, figure.source or ""), (high, 1, figure.source or "")]
     events.sort(key=lambda event: (event[0], event[1]))
     open_by_source: Counter[str] = Counter()
@@ -340,8 +342,26 @@ def _common(figures: Sequence[Figure]) -> list[tuple[Decimal, Decimal]]:
     return segments
 
 
+def _outside(
+    comparable: Mapping[str, list[Figure]],
+    allowed: Mapping[str, tuple[Decimal, Decimal]],
+    agreed: Mapping[str, list[tuple[Decimal, Decimal]]],
+) -> set[str]:
+    """The figures that allow none of the values all sources agree on (each looked up by bisection)."""
+    outside = set()
+    for unit, figures in comparable.items():
+        segments = agreed[unit]
+        starts = [start for start, _ in segments]
+        for figure in figures:
+            low, high = allowed[figure.id]
+            at = bisect.bisect_right(starts, high) - 1
+            if at < 0 or segments[at][1] < low:
+                outside.add(figure.id)
+    return outside
+
+
 def _apart(
-    figure: Figure, counted: set[str], agreed: Mapping[str, list[tuple[Decimal, Decimal]]], outcome: str
+    figure: Figure, counted: Mapping[str, Any], outside: set[str], agreed: Mapping[str, Any], outcome: str
 ) -> str | None:
     """Why a figure of a topic stands apart from the verdict, if it does."""
     if figure.rank == "deprecated":
@@ -350,13 +370,7 @@ def _apart(
         return "not counted: its source prefers another value"
     if figure.unit not in agreed:
         return f"not compared: no other source gives it in {figure.unit}" if outcome != "one-source" else None
-    segments = agreed[figure.unit]
-    if outcome == "agree":
-        low, high = _interval(figure)
-        at = bisect.bisect_right([start for start, _ in segments], high) - 1
-        if at < 0 or segments[at][1] < low:
-            return "outside the values every source allows"
-    return None
+    return "outside the values every source allows" if figure.id in outside else None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -478,7 +492,8 @@ def _within_groups(
         if len(subjects) != 1 or subjects[0] not in contains:
             continue
         present = [m for m in sorted(contains[subjects[0]]) if ((m,), metric, period) in topics]
-        parts = [m for m in present if not any(m in contains.get(other, ()) for other in present if other != m)]
+        held = set().union(*(contains[m] for m in present if m in contains))  # by a part that is a group
+        parts = [m for m in present if m not in held]
         if not parts:
             continue
         members = [sorted(topics[((m,), metric, period)], key=_by_rank) for m in parts]
