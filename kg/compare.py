@@ -617,8 +617,8 @@ def _line(line: Line, comparison: Comparison) -> str:
     f = line.figure
     source = f"{f.source} ({line.outlet})" if line.outlet else f"{f.source}"
     where = ""
-    if len(comparison.topics) > 1:
-        where = f"{' & '.join(f.subjects)} · {f.period or 'no period'}: "
+    if len(comparison.topics) > 1 or (f.subjects, f.period) != comparison.topics[0]:
+        where = f"{' & '.join(f.subjects)} · {f.period or 'no period'}: "  # where it is not the title's
     hedge = HEDGE_WORDS.get(f.hedge, f.hedge)
     if f.hedge == "range" and f.low is not None and f.high is not None:
         hedge = f"range {_fmt(f.low)}–{_fmt(f.high)}"
