@@ -579,13 +579,13 @@ def compare(
     """
     from kg.compare import compare as compare_figures
     from kg.compare import read_groups, read_outlets, render
-    from kg.figures import read_figures
+    from kg.figures import read_figures, recorded_figures
     from kg.output import to_json
     from kg.store import open_store
 
     with known_errors():
         store = open_store(build_dir, data)
-    figures = read_figures(store)
+    figures = recorded_figures(build_dir) or read_figures(store)
     for option, wanted, known in (
         ("--source", source, {f.source for f in figures.values()}),
         ("--metric", metric, {f.metric for f in figures.values()}),

