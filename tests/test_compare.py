@@ -406,6 +406,14 @@ def test_the_build_records_comparisons_as_findings(runner: CliRunner, compare_bu
     assert sorted(out.split()[1:]) == ["a-hyperscalers-capex", "b-hyperscalers-capex", "g-hyperscalers-capex"]
 
 
+def test_a_notebook_compares_through_the_package(compare_build: Path) -> None:
+    import kg
+
+    store = kg.open_store(compare_build)
+    found = kg.compare_sources(kg.read_figures(store), kg.read_groups(store))
+    assert all(isinstance(c, kg.Comparison) for c in found) and {c.title() for c in found} == set(EXPECTED)
+
+
 def test_analyse_says_when_nothing_compares() -> None:
     findings = [f for f in analyse({"a": figure("a", "1", "1")}) if f.check == "compare"]
     assert [(f.status, f.message) for f in findings] == [
