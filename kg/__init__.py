@@ -10,6 +10,7 @@ as a notebook would use it::
     flows = kg.funding_flows(store)
     paths = kg.chains(kg.funding_graph(flows), "us-retirees", "ai-data-centres")
     hits = kg.trace_figure(store, "1091亿美元")
+    compared = kg.compare_sources(kg.read_figures(store), kg.read_groups(store))
 
 Names are imported on first use (PEP 562), so that ``import kg`` stays cheap for commands that
 need only part of it. None is named like a module of the package (``kg.build`` is the module;
@@ -48,6 +49,10 @@ _PUBLIC = {
     "build_page": "kg.viz",
     "extract_figures": ("kg.extract", "extract"),
     "Finding": "kg.check",
+    "read_figures": "kg.figures",
+    "compare_sources": ("kg.compare", "compare"),
+    "read_groups": "kg.compare",
+    "Comparison": "kg.compare",
 }
 
 __all__ = sorted(_PUBLIC)

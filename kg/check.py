@@ -40,6 +40,7 @@ ABOUT_TOLERANCE = Decimal("0.05")  # 约 / 几乎: 5 % either way (below only, f
 HUNDRED = Decimal(100)
 
 STATUSES = ("pass", "warn", "fail")
+_DIGITS = re.compile(r"\d[\d,]*(?:\.(\d+))?")  # compiled once: kg compare reads every figure's digits
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ class Finding:
     claims: tuple[str, ...]
     message: str
     inputs: tuple[str, ...] = field(default=())  # claims the finding was derived from, beyond `claims`
-    verdict: str | None = None  # fidelity findings: one of VERDICTS
+    verdict: str | None = None  # fidelity: one of VERDICTS; compare: one of kg.compare.VERDICTS
 
     def as_dict(self) -> dict[str, Any]:
         plain = {"check": self.check, "status": self.status, "claims": list(self.claims), "message": self.message}
@@ -85,7 +86,7 @@ def rounding_interval(value: Decimal, text: str) -> tuple[Decimal, Decimal]:
         # a fraction: its denominator is what was rounded (1/12 → 1/12.5 … 1/11.5)
         denominator = 1 / value
         return 1 / (denominator + Decimal("0.5")), 1 / (denominator - Decimal("0.5"))
-    digits = re.search(r"\d[\d,]*(?:\.(\d+))?", text)
+    digits = _DIGITS.search(text)
     if digits is None:
         # written in words (一半, 十倍): take the figure as exact to ABOUT_TOLERANCE
         spread = abs(value) * ABOUT_TOLERANCE
@@ -505,14 +506,37 @@ def check_shapes(build_dir: Path) -> Iterator[Finding]:
 # ---------------------------------------------------------------------------------------------
 
 
-def analyse(figures: Mapping[str, Figure]) -> list[Finding]:
-    """What the figures say together: arithmetic, shares, conflicts, fidelity to the reports they rest on."""
+def check_compare(
+    figures: Mapping[str, Figure], groups: Mapping[str, Iterable[str]] | None = None
+) -> Iterator[Finding]:
+    """What two or more sources say of one fact (:func:`kg.compare.compare`), one finding per comparison.
+
+    agree passes and disagree warns; a near match (the same number for another period or of
+    other subjects) warns, since one of the two may be mislabelled; a group beside its members
+    warns only where the members add up to more than the group; the rest pass (a departure from a
+    report figure is already a fidelity finding).
+    """
+    from kg.compare import compare
+
+    for comparison in compare(figures, groups):
+        yield Finding("compare", comparison.status, comparison.claims, comparison.summary(), verdict=comparison.verdict)
+
+
+def analyse(figures: Mapping[str, Figure], groups: Mapping[str, Iterable[str]] | None = None) -> list[Finding]:
+    """What the figures say together: arithmetic, shares, conflicts, fidelity, what several sources say.
+
+    ``groups`` (group actor id → member ids) lets the comparisons set a group beside its members.
+    """
     findings = [*check_arithmetic(figures), *check_comparisons_without_base(figures), *check_shares(figures)]
     conflicts = list(check_conflicts(figures))
     findings += conflicts or [
         Finding("conflict", "pass", (), "no two figures of one subject, metric and period disagree")
     ]
-    return findings + list(check_fidelity(figures))
+    findings += check_fidelity(figures)
+    compared = list(check_compare(figures, groups))
+    return findings + (
+        compared or [Finding("compare", "pass", (), "no subject, metric and period has figures of two or more sources")]
+    )
 
 
 _TYPED = "SELECT DISTINCT ?s WHERE { ?s a ?class }"  # every node the graph says what it is
@@ -528,7 +552,9 @@ def run_checks(store: Store, build_dir: Path | None = None, *, shacl: bool = Tru
     texts, known = source_texts(store), {row["s"] for row in select(store, _TYPED)}
     graphs = (store.quads_for_pattern(None, None, None, g) for g in store.named_graphs() if g.value != _FINDINGS)
     findings += integrity(check_graph(quads, texts, known) for quads in graphs)
-    return findings + analyse(read_figures(store))
+    from kg.compare import read_groups
+
+    return findings + analyse(read_figures(store), read_groups(store))
 
 
 def recorded_findings(build_dir: Path) -> list[Finding]:

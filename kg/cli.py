@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
@@ -770,6 +770,90 @@ def _built_quads(build_dir: Path) -> int:
         return int(json.loads((generation / "summary.json").read_text(encoding="utf-8"))["quads"]) if generation else 0
     except (OSError, ValueError, KeyError):
         return 0
+
+
+class Verdict(StrEnum):
+    """The verdicts of kg.compare.VERDICTS, as --verdict takes them."""
+
+    agree = "agree"
+    disagree = "disagree"
+    one_source = "one-source"
+    different_units = "different-units"
+    different_period = "different-period"
+    different_subject = "different-subject"
+    group_contains = "group-contains"
+    same_report_figure = "same-report-figure"
+
+
+@app.command()
+def compare(
+    fmt: Annotated[FlowFormat, typer.Option("--format", help="table (text) or json.")] = FlowFormat.table,
+    source: Annotated[
+        str | None,
+        typer.Option("--source", help="Only comparisons with a figure of this source id.", show_default=False),
+    ] = None,
+    metric: Annotated[str | None, typer.Option(help="Only this metric id.", show_default=False)] = None,
+    subject: Annotated[
+        str | None, typer.Option(help="Only comparisons with a figure about this actor id.", show_default=False)
+    ] = None,
+    verdict: Annotated[Verdict | None, typer.Option(help="Only this verdict.", show_default=False)] = None,
+    data: DataDir = DEFAULT_DATA,
+    build_dir: BuildDir = Path("build"),
+) -> None:
+    """What two or more sources say of one subject, metric and period, side by side, with a verdict.
+
+    Every line names its source. Verdicts: agree or disagree (within each figure's rounding and
+    hedge); one-source (the rest deprecated) and different-units; near matches: the same number
+    for a different-period or a different-subject, a group beside its members (group-contains);
+    and the figures that rest on one report figure (same-report-figure). Deprecated values are
+    shown with their reason and never counted. Exits 1 when nothing compares.
+
+    Examples:
+
+      kg compare --source cls-ms-dc-funding-gap
+
+      kg compare --verdict disagree
+
+      kg compare --metric annuity-sales --subject united-states --format json
+    """
+    from kg.compare import compare as compare_figures
+    from kg.compare import read_groups, read_outlets, render
+    from kg.figures import read_figures, recorded_figures
+    from kg.output import to_json
+    from kg.store import open_store
+
+    with known_errors():
+        store = open_store(build_dir, data)
+    figures = recorded_figures(build_dir) or read_figures(store)
+    for option, wanted, known in (
+        ("--source", source, {f.source for f in figures.values()}),
+        ("--metric", metric, {f.metric for f in figures.values()}),
+        ("--subject", subject, {s for f in figures.values() for s in f.subjects}),
+    ):
+        if wanted is not None and wanted not in known:
+            fail(f"{option} {wanted!r}: no figure has it{_closest(wanted, known)}")
+    found = [
+        c
+        for c in compare_figures(figures, read_groups(store), read_outlets(store))
+        if (source is None or source in c.sources)
+        and (metric is None or c.metric == metric)
+        and (subject is None or any(subject in line.figure.subjects for line in c.lines))
+        and (verdict is None or c.verdict == verdict.value)
+    ]
+    if not found:
+        filtered = any(option is not None for option in (source, metric, subject, verdict))
+        where = "with these filters" if filtered else "here"
+        typer.echo(f"nothing compares {where}: no subject, metric and period with figures of two sources", err=True)
+        raise typer.Exit(1)
+    emit(to_json([c.as_dict() for c in found]) if fmt is FlowFormat.json else render(found))
+
+
+def _closest(wanted: str, known: Iterable[str | None]) -> str:
+    import difflib
+
+    names = sorted(k for k in known if k)
+    close = difflib.get_close_matches(wanted, names, n=3, cutoff=0.5) or [k for k in names if wanted in k][:3]
+    return f"; did you mean {', '.join(close)}?" if close else ""
 
 
 class ExtractFormat(StrEnum):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from pyoxigraph import Literal, NamedNode, Store
@@ -136,6 +137,7 @@ class Figure:
     source: str | None = None
     kind: str = "fact"
     rank: str = "normal"
+    rank_reason: str | None = None  # why a curator preferred or deprecated it
     attributed_to: tuple[str, ...] = ()
     upstream: tuple[tuple[str, str], ...] = ()  # (claim id, how) of the figures it rests on
 
@@ -186,6 +188,7 @@ def figure_of(source: str, claim: Claim) -> Figure | None:
         source=source,
         kind=claim.kind,
         rank=claim.rank,
+        rank_reason=claim.rank_reason,
         attributed_to=tuple(sorted(claim.attributed_to)),
         upstream=tuple((u.claim, u.how) for u in claim.derived_from),
     )
@@ -217,6 +220,8 @@ SELECT ?id ?upstream ?how WHERE {
   ?link kg:upstreamClaim/dcterms:identifier ?upstream ; kg:derivation/skos:notation ?how .
 }
 """
+# apart from _FIGURE_ROWS: only ranked claims have a reason, and one more OPTIONAL there costs every claim
+_RANK_REASONS = "SELECT ?id ?reason WHERE { ?claim kg:rankReason ?reason ; dcterms:identifier ?id }"
 _CLAIM_BY_ID = "SELECT ?claim ?id WHERE { ?claim dcterms:identifier ?id ; a kg:Claim }"
 
 
@@ -225,15 +230,18 @@ def read_figures(store: Store, ids: Iterable[str] | None = None) -> dict[str, Fi
     if ids is None:
         rows: Iterable[dict[str, Any]] = select(store, _FIGURE_ROWS)
         links: Iterable[dict[str, Any]] = select(store, _UPSTREAM)
+        reasons: Iterable[dict[str, Any]] = select(store, _RANK_REASONS)
     else:
         # by the claim's IRI, so that every OPTIONAL starts from a constant: bound by its id only,
         # Oxigraph evaluated each OPTIONAL over the whole graph (1 s a claim at 10,000 claims)
         iris = [NamedNode(r["claim"]) for claim in ids for r in select(store, _CLAIM_BY_ID, {"id": Literal(claim)})]
         rows = (row for iri in iris for row in select(store, _FIGURE_ROWS, {"claim": iri}))
         links = (link for iri in iris for link in select(store, _UPSTREAM, {"claim": iri}))
+        reasons = (reason for iri in iris for reason in select(store, _RANK_REASONS, {"claim": iri}))
     upstream: dict[str, list[tuple[str, str]]] = {}
     for link in links:
         upstream.setdefault(link["id"], []).append((link["upstream"], link["how"]))
+    why = {reason["id"]: reason["reason"] for reason in reasons}
     return {
         row["id"]: Figure(
             id=row["id"],
@@ -255,8 +263,29 @@ def read_figures(store: Store, ids: Iterable[str] | None = None) -> dict[str, Fi
             source=row["source"],
             kind=row["kind"],
             rank=row["rank"],
+            rank_reason=why.get(row["id"]),
             attributed_to=tuple(sorted((row["attributed"] or "").split())),
             upstream=tuple(sorted(upstream.get(row["id"], []))),
         )
         for row in rows
     }
+
+
+def recorded_figures(build_dir: Path) -> dict[str, Figure] | None:
+    """Every figure of the current build by claim id, from the tables the build made for its checks.
+
+    The same figures as :func:`read_figures`, read from checks/<source>.json of the generation
+    instead of the store: at 10,000 claims 0.3 s instead of 20 s. None where the build has none.
+    """
+    import json
+
+    from kg.buildfolder import current
+
+    generation = current(build_dir)
+    tables = sorted((generation / "checks").glob("*.json")) if generation is not None else []
+    if not tables:
+        return None
+    figures: dict[str, Figure] = {}
+    for table in tables:
+        figures |= {f["id"]: Figure.from_json(f) for f in json.loads(table.read_text(encoding="utf-8"))["figures"]}
+    return figures

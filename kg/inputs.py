@@ -23,8 +23,13 @@ from pathlib import Path
 CATALOGUE = ("sources.yaml", "actors.yaml", "vocabulary.yaml")
 PACKAGE = Path(__file__).resolve().parent
 ONTOLOGY = PACKAGE.parent / "ontology" / "kg.ttl"
-#: The files whose content decides what a graph holds, besides the data.
-BUILDER = (ONTOLOGY, PACKAGE / "build.py", PACKAGE / "terms.py", PACKAGE / "models.py", PACKAGE / "load.py")
+#: The files whose content decides what a generation holds, besides the data: its graphs, and the
+#: figure tables (figures.py) and findings (check.py, compare.py) made with them, which a build
+#: made by older code would otherwise keep (no rank reasons in the tables, no compare findings).
+BUILDER = (
+    ONTOLOGY,
+    *(PACKAGE / f"{name}.py" for name in ("build", "terms", "models", "load", "figures", "check", "compare")),
+)
 MAX_DEPTH = 8  # folders under sources/ followed at most this deep (a loop of links ends here)
 
 

@@ -348,6 +348,7 @@ def _record_findings(store: Store, made: Path, sources: list[str], where: dict[s
     whole, and a new one added.
     """
     from kg.check import GraphCheck, analyse, check_sources, integrity
+    from kg.compare import read_groups
     from kg.figures import Figure
 
     figures: dict[str, Figure] = {}
@@ -356,7 +357,7 @@ def _record_findings(store: Store, made: Path, sources: list[str], where: dict[s
         checked = json.loads((made / CHECKS / f"{source}.json").read_text(encoding="utf-8"))
         figures |= {f["id"]: Figure.from_json(f) for f in checked["figures"]}
         graphs.append(GraphCheck.from_json(checked))
-    findings = [*check_sources(store), *integrity(graphs), *analyse(figures)]
+    findings = [*check_sources(store), *integrity(graphs), *analyse(figures, read_groups(store))]
     iris = {c: claim_iri(s, c) for c, s in where.items()}
     nodes = [finding_node(finding, iris) for finding in findings]
     old = set()
