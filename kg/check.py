@@ -29,7 +29,7 @@ from typing import Any
 from pyoxigraph import NamedNode, Quad, Store
 
 from kg import arithmetic
-from kg.figures import Figure, read_figures
+from kg.figures import Figure, read_figures, topic_scope
 from kg.store import compact_term, select
 from kg.terms import KG, PREFIXES
 
@@ -53,14 +53,17 @@ class Finding:
     message: str
     inputs: tuple[str, ...] = field(default=())  # claims the finding was derived from, beyond `claims`
     verdict: str | None = None  # fidelity: one of VERDICTS; compare: one of kg.compare.VERDICTS
+    #: the key of the figures it depends on: ("figure", id), ("share", whole, period), ("topic",
+    #: subjects, metric, period) … (kg.figures.scopes_of); a build checks again only keys whose figures changed
+    scope: tuple[str, ...] = field(default=(), compare=False)
 
     def as_dict(self) -> dict[str, Any]:
         plain = {"check": self.check, "status": self.status, "claims": list(self.claims), "message": self.message}
         return plain | ({"verdict": self.verdict} if self.verdict else {})
 
     def as_json(self) -> dict[str, Any]:
-        """Everything, for the build's findings.json (as_dict is what `kg check --format json` shows)."""
-        return self.as_dict() | ({"inputs": list(self.inputs)} if self.inputs else {})
+        """Everything, for the state the build keeps (as_dict is what `kg check --format json` shows)."""
+        return self.as_dict() | ({"inputs": list(self.inputs)} if self.inputs else {}) | {"scope": list(self.scope)}
 
     @classmethod
     def from_json(cls, plain: dict[str, Any]) -> Finding:
@@ -71,6 +74,7 @@ class Finding:
             plain["message"],
             tuple(plain.get("inputs", ())),
             plain.get("verdict"),
+            tuple(plain.get("scope", ())),
         )
 
 
@@ -132,14 +136,13 @@ def check_arithmetic(figures: Mapping[str, Figure]) -> Iterator[Finding]:
         inputs = arithmetic.references(figure.formula)
         missing = [ref for ref in inputs if ref not in figures]
         if missing:
-            yield Finding(
-                "arithmetic", "fail", (figure.id,), f"{figure.formula} names claims without a figure: {missing}"
-            )
+            problem = f"{figure.formula} names claims without a figure: {missing}"
+            yield Finding("arithmetic", "fail", (figure.id,), problem, scope=("figure", figure.id))
             continue
         try:
             recomputed = arithmetic.evaluate(figure.formula, {ref: figures[ref].value for ref in inputs})
         except arithmetic.FormulaError as err:
-            yield Finding("arithmetic", "fail", (figure.id,), str(err), tuple(inputs))
+            yield Finding("arithmetic", "fail", (figure.id,), str(err), tuple(inputs), scope=("figure", figure.id))
             continue
         ok, rule = agrees(figure, recomputed)
         shown = " ".join(f"{figures[ref].text}" for ref in inputs)
@@ -147,7 +150,8 @@ def check_arithmetic(figures: Mapping[str, Figure]) -> Iterator[Finding]:
             f"{figure.text} {'agrees' if ok else 'does not agree'} with {figure.formula} = {_fmt(recomputed)}"
             f" (from {shown}; it should be {rule})"
         )
-        yield Finding("arithmetic", "pass" if ok else "warn", (figure.id, *inputs), message, tuple(inputs))
+        status = "pass" if ok else "warn"
+        yield Finding("arithmetic", status, (figure.id, *inputs), message, tuple(inputs), scope=("figure", figure.id))
 
 
 def check_comparisons_without_base(figures: Mapping[str, Figure]) -> Iterator[Finding]:
@@ -160,6 +164,7 @@ def check_comparisons_without_base(figures: Mapping[str, Figure]) -> Iterator[Fi
                 "warn",
                 (figure.id,),
                 f"{figure.text} cannot be recomputed: the text gives no figures it compares",
+                scope=("figure", figure.id),
             )
 
 
@@ -179,6 +184,7 @@ def check_shares(figures: Mapping[str, Figure]) -> Iterator[Finding]:
             "pass" if ok else "warn",
             tuple(p.id for p in parts),
             f"shares of {whole}{when}: {listed} = {_fmt(total)} % {'≤' if ok else '>'} 100 %",
+            scope=("share", whole, period or ""),
         )
 
 
@@ -216,7 +222,8 @@ def check_conflicts(figures: Mapping[str, Figure]) -> Iterator[Finding]:
         shown = " vs ".join(_cluster_text(cluster) for cluster in clusters[:CLUSTERS_SHOWN])
         more = f" (and {len(clusters) - CLUSTERS_SHOWN} more values)" if len(clusters) > CLUSTERS_SHOWN else ""
         claims = tuple(f.id for cluster in clusters for f in cluster)
-        yield Finding("conflict", "warn", claims, f"{where}: {shown}{more}")
+        scope = topic_scope(subjects, metric, period)
+        yield Finding("conflict", "warn", claims, f"{where}: {shown}{more}", scope=scope)
 
 
 CLUSTERS_SHOWN = 4
@@ -321,6 +328,7 @@ def check_fidelity(figures: Mapping[str, Figure]) -> Iterator[Finding]:
             f"{item.verdict}: {item.message}{_in(figures[item.claim])}",
             (item.upstream,),
             item.verdict,
+            ("figure", item.claim),
         )
     for figure in ordered:
         if figure.attributed_to and not figure.upstream:
@@ -330,6 +338,7 @@ def check_fidelity(figures: Mapping[str, Figure]) -> Iterator[Finding]:
                 (figure.id,),
                 f"{figure.text}{_in(figure)}: its source names a source for it, but no figure of that source backs it"
                 " here",
+                scope=("figure", figure.id),
             )
 
 
@@ -348,15 +357,22 @@ SELECT ?id ?text ?sha256 WHERE {
 """
 
 
+#: The order `kg check` shows the checks in.
+CHECK_ORDER = ("shacl", "sha256", "span", "reference", "arithmetic", "shares", "conflict", "fidelity", "compare")
+
+
 def check_sources(store: Store) -> Iterator[Finding]:
     """Each shipped text hashes to the sha256 recorded beside it in the graph."""
-    for row in select(store, _SOURCES):
-        if row["text"] is None:
-            continue
-        digest = hashlib.sha256(row["text"].encode("utf-8")).hexdigest()
-        ok = digest == row["sha256"]
-        message = f"source {row['id']}: text hashes to {digest[:12]}…" + (
-            " as recorded" if ok else f", not the recorded {str(row['sha256'])[:12]}…"
+    yield from check_texts((row["id"], row["text"], row["sha256"]) for row in select(store, _SOURCES) if row["text"])
+
+
+def check_texts(texts: Iterable[tuple[str, str, str | None]]) -> Iterator[Finding]:
+    """Each (source id, text, recorded sha256) hashes as recorded."""
+    for source, text, recorded in sorted(texts):
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        ok = digest == recorded
+        message = f"source {source}: text hashes to {digest[:12]}…" + (
+            " as recorded" if ok else f", not the recorded {str(recorded)[:12]}…"
         )
         yield Finding("sha256", "pass" if ok else "fail", (), message)
 
@@ -519,7 +535,10 @@ def check_compare(
     from kg.compare import compare
 
     for comparison in compare(figures, groups):
-        yield Finding("compare", comparison.status, comparison.claims, comparison.summary(), verdict=comparison.verdict)
+        summary = comparison.summary()
+        yield Finding(
+            "compare", comparison.status, comparison.claims, summary, (), comparison.verdict, comparison.scope
+        )
 
 
 def analyse(figures: Mapping[str, Figure], groups: Mapping[str, Iterable[str]] | None = None) -> list[Finding]:
@@ -558,16 +577,13 @@ def run_checks(store: Store, build_dir: Path | None = None, *, shacl: bool = Tru
 
 
 def recorded_findings(build_dir: Path) -> list[Finding]:
-    """What the checks found when the current build was made (its findings.json)."""
-    import json
-
+    """What the checks found when the current build was made (kept with it: see kg.recheck)."""
     from kg.buildfolder import current
+    from kg.recheck import State
 
     generation = current(build_dir)
-    if generation is None:
-        return []
-    plain = json.loads((generation / "findings.json").read_text(encoding="utf-8"))
-    return [Finding.from_json(f) for f in plain]
+    state = State.read(generation) if generation is not None else None
+    return [finding for finding, _ in state.findings] if state is not None else []
 
 
 def claim_iris(store: Store) -> dict[str, str]:

@@ -39,7 +39,7 @@ from typing import Any, TypeVar
 from pyoxigraph import Store
 
 from kg.check import ABOUT_TOLERANCE, _fmt, _interval, verdict
-from kg.figures import Figure
+from kg.figures import Figure, period_scope, subject_scope, topic_scope
 from kg.store import select
 
 #: What each verdict means; `kg compare --verdict` takes these names.
@@ -144,6 +144,9 @@ class Comparison:
     note: str = ""  # the verdict in a sentence
     upstream: Line | None = None  # same-report-figure: the report's own figure, where the graph has it
     agreed: tuple[tuple[str, Decimal, Decimal], ...] = field(default=())  # agree: (unit, low, high) all allow
+    #: the key of the figures it depends on (kg.figures.scopes_of): a build compares again only
+    #: where a figure of that key changed
+    scope: tuple[str, ...] = ()
 
     @property
     def sources(self) -> tuple[str, ...]:
@@ -275,6 +278,7 @@ def _same_topic(topics: Mapping[tuple[Any, ...], list[Figure]], named: _Named) -
             lines,
             _topic_note(outcome, comparable, ranges, counted),
             agreed=ranges if outcome == "agree" else (),
+            scope=topic_scope(subjects, metric, period),
         )
 
 
@@ -432,13 +436,15 @@ def _same_number(
             if not by_period and not _unrelated(list(place), contains or {}):
                 continue
             ordered = sorted(cluster, key=lambda f: (place[side(f)], *_by_rank(f)))
+            first = ordered[0]
             yield Comparison(
                 outcome,
                 "warn",
-                ordered[0].metric or "",
+                first.metric or "",
                 tuple(dict.fromkeys((f.subjects, f.period) for f in ordered)),
                 tuple(named(f) for f in ordered),
                 f"{VERDICTS[outcome]}: is one of them mislabelled?",
+                scope=subject_scope(first) if by_period else period_scope(first.metric, first.period),
             )
 
 
@@ -511,6 +517,7 @@ def _within_groups(
             ((subjects, period), *(((m,), period) for m in parts)),
             tuple(named(f, note="deprecated: not counted" if f.rank == "deprecated" else None) for f in lines),
             note or VERDICTS["group-contains"],
+            scope=period_scope(metric, period),
         )
 
 
@@ -563,6 +570,7 @@ def _same_report(figures: list[Figure], named: _Named) -> Iterator[Comparison]:
             lines,
             f"{len(lines)} figures of {len(_sources(f for f, _ in links))} sources rest on {upstream}",
             upstream=named(report) if report else None,
+            scope=("upstream", upstream),
         )
 
 

@@ -272,20 +272,47 @@ def read_figures(store: Store, ids: Iterable[str] | None = None) -> dict[str, Fi
 
 
 def recorded_figures(build_dir: Path) -> dict[str, Figure] | None:
-    """Every figure of the current build by claim id, from the tables the build made for its checks.
+    """Every figure of the current build by claim id, from the table the build keeps for its checks.
 
-    The same figures as :func:`read_figures`, read from checks/<source>.json of the generation
-    instead of the store: at 10,000 claims 0.3 s instead of 20 s. None where the build has none.
+    The same figures as :func:`read_figures`, without querying the store: at 10,000 claims 0.3 s
+    instead of 20 s. None where the build has none.
     """
-    import json
-
     from kg.buildfolder import current
+    from kg.recheck import State, figure_of_row
 
     generation = current(build_dir)
-    tables = sorted((generation / "checks").glob("*.json")) if generation is not None else []
-    if not tables:
+    state = State.read(generation) if generation is not None else None
+    if state is None:
         return None
-    figures: dict[str, Figure] = {}
-    for table in tables:
-        figures |= {f["id"]: Figure.from_json(f) for f in json.loads(table.read_text(encoding="utf-8"))["figures"]}
-    return figures
+    return {figure.id: figure for rows in state.figures.values() for figure in map(figure_of_row, rows)}
+
+
+# ---------------------------------------------------------------------------------------------
+# The keys a check or comparison depends on: only a figure with that key can change its findings
+
+
+def topic_scope(subjects: tuple[str, ...], metric: str | None, period: str | None) -> tuple[str, ...]:
+    """One subject, metric and period (what kg compare sets side by side; kg check's conflicts)."""
+    return ("topic", "|".join(subjects), metric or "", period or "")
+
+
+def subject_scope(figure: Figure) -> tuple[str, ...]:
+    """One subject and metric over its periods (the same number for another period)."""
+    return ("subject", "|".join(figure.subjects), figure.metric or "")
+
+
+def period_scope(metric: str | None, period: str | None) -> tuple[str, ...]:
+    """One metric in one period over its subjects (the same number of others; a group and its members)."""
+    return ("period", metric or "", period or "")
+
+
+def scopes_of(figure: Figure) -> list[tuple[str, ...]]:
+    """Every key whose checks and comparisons a change of this figure can change."""
+    keys: list[tuple[str, ...]] = [("figure", figure.id), ("upstream", figure.id)]
+    keys += [("upstream", u) for u, _ in figure.upstream]
+    if figure.share_of:
+        keys.append(("share", figure.share_of, figure.period or ""))
+    if figure.metric:
+        keys += [topic_scope(figure.subjects, figure.metric, figure.period), subject_scope(figure)]
+        keys.append(period_scope(figure.metric, figure.period))
+    return keys
