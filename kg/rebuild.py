@@ -29,7 +29,7 @@ import os
 import queue
 import shutil
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -245,7 +245,7 @@ def _make(
         if previous is not None:
             for name in set(previous.graphs) - kept:
                 store.clear_graph(DefaultGraph()) if name == DEFAULT else store.remove_graph(NamedNode(graph_iri(name)))
-        loader = _Loader(store, made)
+        loader = _Loader(store)
         try:
             for name in sorted(digests):
                 if name in kept and before is not None and previous is not None:
@@ -253,8 +253,8 @@ def _make(
                     manifest.graphs[name] = previous.graphs[name]
                     continue
                 quads = default_quads(dataset) if name == DEFAULT else claims.quads(name)
-                loader.load(quads)
                 serialize(quads, str(made / GRAPHS / _file(name)), RdfFormat.TRIG, prefixes=PREFIXES_OUT)
+                loader.load(made / GRAPHS / _file(name), len(quads))
                 manifest.graphs[name] = {"digest": digests[name], "quads": len(quads)}
                 if name != DEFAULT:
                     figures[name], quotes[name] = claims.figures(name)
@@ -384,61 +384,60 @@ def _record(
     for node in set(known.values()) - now:
         for quad in list(store.quads_for_pattern(NamedNode(node), None, None, graph)):
             store.remove(quad)
-    store.extend(added)  # a node found again is added again: the store keeps one of each quad
+    # without a transaction (the store is the staging copy nobody reads): 10x faster for a corpus's findings
+    store.bulk_extend(added)
     return recorded
 
 
 class _Loader:
-    """Fills the store in a thread: each graph goes through an N-Quads file to the bulk loader.
+    """Fills the store in a thread from the graph files as they are written.
 
-    Loading from a file runs in Rust without the GIL, so the store loads one graph while Python
-    makes and serialises the next (loading quads from Python objects holds the GIL throughout).
-    Small graphs are gathered into chunks of about CHUNK quads: one load per graph of a large
-    corpus would leave thousands of tiny table files.
+    Loading runs in Rust without the GIL, so the store loads some graphs while Python makes and
+    writes the next (loading quads from Python objects holds the GIL throughout); and each graph is
+    serialised once, for its file, not again for the store. Small graphs are gathered into loads of
+    about CHUNK quads: one load per graph of a large corpus would leave thousands of tiny tables.
     """
 
     CHUNK = 100_000
 
-    def __init__(self, store: Store, folder: Path):
-        self.store, self.folder = store, folder
-        self.pending: list[Quad] = []
-        self.files: queue.Queue[Path | None] = queue.Queue(maxsize=2)
+    def __init__(self, store: Store):
+        self.store = store
+        self.pending: list[Path] = []
+        self.size = 0
+        self.batches: queue.Queue[list[Path] | None] = queue.Queue(maxsize=2)
         self.error: BaseException | None = None
-        self.count = 0
         self.thread = threading.Thread(target=self._run, name="kg-store-loader", daemon=True)
         self.thread.start()
 
-    def load(self, quads: Iterable[Quad]) -> None:
-        self.pending += quads
-        if len(self.pending) >= self.CHUNK:
+    def load(self, graph_file: Path, quads: int) -> None:
+        """Load a TriG file of ``quads`` quads (soon: in its thread)."""
+        if self.error is not None:
+            raise self.error
+        self.pending.append(graph_file)
+        self.size += quads
+        if self.size >= self.CHUNK:
             self._flush()
 
     def _flush(self) -> None:
-        if self.error is not None:
-            raise self.error
-        if not self.pending:
-            return
-        self.count += 1
-        chunk = self.folder / f".chunk-{self.count}.nq"
-        serialize(self.pending, str(chunk), RdfFormat.N_QUADS)
-        self.pending = []
-        self.files.put(chunk)
+        if self.pending:
+            self.batches.put(self.pending)
+            self.pending, self.size = [], 0
 
     def _run(self) -> None:
-        while (chunk := self.files.get()) is not None:
+        while (batch := self.batches.get()) is not None:
             try:
                 if self.error is None:
-                    self.store.bulk_load(path=str(chunk), format=RdfFormat.N_QUADS)
+                    # TriG files one after the other are one TriG document (a prefix may be declared again)
+                    data = b"\n".join(path.read_bytes() for path in batch)
+                    self.store.bulk_load(data, RdfFormat.TRIG)
             except BaseException as err:  # handed to the building thread in load() / close()
                 self.error = err
-            finally:
-                chunk.unlink(missing_ok=True)
 
     def close(self) -> None:
         try:
             self._flush()
         finally:
-            self.files.put(None)
+            self.batches.put(None)
             self.thread.join()
         if self.error is not None:
             raise self.error
