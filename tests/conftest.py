@@ -1,13 +1,22 @@
-"""Shared fixtures: the small test dataset, a writable copy of it, and builds of both datasets."""
+"""Shared fixtures: the small test dataset, a writable copy of it, and builds of both datasets.
+
+Tests of the curated data (data/) take ``curated`` (or ``data_dir``, ``curated_build``,
+``curated_dataset``): the shipped data, and the shipped data with the first article copied under
+another source id (``article-zh-copy``, its claims renamed ``copy-…``), as a second outlet
+reprinting it would be. They keep to the sources they are about (``article-zh``, or the sources
+they name), so that they pass on both, and adding a source to data/ breaks none of them.
+"""
 
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from typer.testing import CliRunner
 
+from benchmarks.viz_layout import copy_article
 from kg.load import DEFAULT_DATA, load_dataset
 from kg.models import Dataset
 from kg.rebuild import rebuild
@@ -15,6 +24,15 @@ from kg.rebuild import rebuild
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = FIXTURES / "mini"
 PROJECT = Path(__file__).resolve().parent.parent
+ARTICLE = "article-zh"  # the first article: the source the tests of the curated data are about
+COPY = "article-zh-copy"  # the same article under another source id, in the copy of data/
+
+
+class Curated(NamedTuple):
+    """A dataset folder of the curated data and its build folder."""
+
+    data: Path
+    build: Path
 
 
 @pytest.fixture
@@ -48,3 +66,36 @@ def mini_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     build_dir = tmp_path_factory.mktemp("mini") / "build"
     rebuild(MINI, build_dir)
     return build_dir
+
+
+@pytest.fixture(scope="session")
+def with_a_copy(tmp_path_factory: pytest.TempPathFactory) -> Curated:
+    """data/ plus the first article again as source article-zh-copy, built once for the session."""
+    folder = tmp_path_factory.mktemp("with-a-copy")
+    data = copy_article(DEFAULT_DATA, folder / "data", source=ARTICLE, copy=COPY)
+    rebuild(data, folder / "build")
+    return Curated(data, folder / "build")
+
+
+@pytest.fixture(scope="session", params=["shipped", "with-a-copy"])
+def curated(request: pytest.FixtureRequest) -> Curated:
+    """The curated data as shipped, and with a copy of the first article: its tests pass on both."""
+    if request.param == "shipped":
+        return Curated(DEFAULT_DATA, request.getfixturevalue("article_build"))
+    copied: Curated = request.getfixturevalue("with_a_copy")
+    return copied
+
+
+@pytest.fixture(scope="session")
+def data_dir(curated: Curated) -> Path:
+    return curated.data
+
+
+@pytest.fixture(scope="session")
+def curated_build(curated: Curated) -> Path:
+    return curated.build
+
+
+@pytest.fixture(scope="session")
+def curated_dataset(curated: Curated) -> Dataset:
+    return load_dataset(curated.data)
