@@ -14,11 +14,12 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from benchmarks.viz_layout import copy_article
 from kg.load import DEFAULT_DATA, load_dataset
-from kg.models import Dataset
+from kg.models import Actor, Dataset, Vocabulary
 from kg.rebuild import rebuild
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -26,6 +27,32 @@ MINI = FIXTURES / "mini"
 PROJECT = Path(__file__).resolve().parent.parent
 ARTICLE = "article-zh"  # the first article: the source the tests of the curated data are about
 COPY = "article-zh-copy"  # the same article under another source id, in the copy of data/
+#: The first article and the sources behind it: the reports, research and remarks it cites or rests
+#: on, and LIMRA's survey behind its annuity figure (the ten sources data/ held before the corpus).
+FIRST_ARTICLE_SOURCES = frozenset(
+    {
+        ARTICLE,
+        "stanford-ai-index-2025",
+        "morgan-stanley-analysts",
+        "morgan-stanley-strategist",
+        "iea-energy-and-ai-2025",
+        "jensen-huang-warning-2025-11",
+        "limra-annuity-sales-survey",
+        "wsj-annuity-sales-2025-11-14",
+        "deepseek-api-pricing",
+        "press-reports-hyperscaler-capex-2025",
+    }
+)
+#: The fixed actors and vocabulary kg extract's tests draft with (see the files' heads).
+EXTRACT_CATALOGUE = FIXTURES / "extract" / "catalogue"
+
+
+def _catalogue(name: str) -> dict[str, list[dict[str, object]]]:
+    return yaml.safe_load((EXTRACT_CATALOGUE / name).read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
+#: The gazetteer of the extractor's tests: ``extract(text, actors=EXTRACT_ACTORS)``.
+EXTRACT_ACTORS = tuple(Actor.model_validate(record) for record in _catalogue("actors.yaml")["actors"])
 
 
 class Curated(NamedTuple):
@@ -59,6 +86,25 @@ def article_build(tmp_path_factory: pytest.TempPathFactory, article: Dataset) ->
     build_dir = tmp_path_factory.mktemp("article") / "build"
     rebuild(DEFAULT_DATA, build_dir)
     return build_dir
+
+
+@pytest.fixture(scope="session")
+def article_dataset(article: Dataset) -> Dataset:
+    """What kg extract's tests draft against: the first article and the sources behind it, with the
+    fixed actors and vocabulary of tests/fixtures/extract/catalogue, whatever else data/ holds."""
+    kept = [i for i, claims in enumerate(article.claims_files) if claims.source in FIRST_ARTICLE_SOURCES]
+    paths = tuple(article.paths[i] for i in kept) if article.paths else ()
+    return article.model_copy(
+        update={
+            "sources": tuple(s for s in article.sources if s.id in FIRST_ARTICLE_SOURCES),
+            "actors": EXTRACT_ACTORS,
+            "vocabulary": Vocabulary.model_validate(_catalogue("vocabulary.yaml")),
+            "claims_files": tuple(article.claims_files[i] for i in kept),
+            "paths": paths,
+            "texts": {k: v for k, v in article.texts.items() if k in FIRST_ARTICLE_SOURCES},
+            "indexes": {k: v for k, v in article.indexes.items() if k in paths},
+        }
+    )
 
 
 @pytest.fixture(scope="session")

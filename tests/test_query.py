@@ -19,24 +19,9 @@ from kg.cli import app
 from kg.query import QueryError, QueryTimeout, read_query, run_query, serialize_result
 from kg.sparql import names_dataset, names_service
 from kg.store import open_store
-from tests.conftest import ARTICLE, MINI, PROJECT, Curated
+from tests.conftest import ARTICLE, FIRST_ARTICLE_SOURCES, MINI, PROJECT, Curated
 
 QUERIES = sorted((PROJECT / "examples" / "queries").glob("*.rq"))
-
-#: The first article and the sources behind it: the reports, research and remarks it cites or rests
-#: on, and LIMRA's survey behind its annuity figure (the ten sources data/ held before the corpus).
-FIRST_ARTICLE_SOURCES = {
-    ARTICLE,
-    "stanford-ai-index-2025",
-    "morgan-stanley-analysts",
-    "morgan-stanley-strategist",
-    "iea-energy-and-ai-2025",
-    "jensen-huang-warning-2025-11",
-    "limra-annuity-sales-survey",
-    "wsj-annuity-sales-2025-11-14",
-    "deepseek-api-pricing",
-    "press-reports-hyperscaler-capex-2025",
-}
 
 # For each example query: how many of its rows are the first article's (see article_rows), and
 # rows it must contain among those (as {column: value} subsets). Only the article's rows are
