@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from kg.extract import draft_text
-from kg.models import ClaimsFile, Dataset
+from kg.models import Actor, ClaimsFile, Dataset, Label
 
 
 def flows(result: ClaimsFile) -> list[tuple[str, str, str, str | None]]:
@@ -144,6 +144,20 @@ def test_flows_without_an_amount_and_the_project_spoken_of(article_dataset: Data
         ("meta", "Hyperion"),
         ("BlackRock", "Hyperion"),
     } <= drafted
+
+
+def test_a_known_project_is_spoken_of_as_a_new_one(article_dataset: Dataset) -> None:
+    """The debt, the project: the project a flow went to last, whether the dataset knows it or not."""
+    text = (
+        "The company led a $27 billion debt package backing the tech firm's Hyperion data, Bloomberg reported. "
+        "Pimco reportedly held about $18 billion of the debt when it priced. Blue Owl Capital will co-own "
+        "the Richland Parish data facility, with Meta keeping a 20 percent stake in the project."
+    )
+    hyperion = Actor(id="hyperion-data-centre", label=Label(en="Hyperion"), type="project")
+    knowing = article_dataset.model_copy(update={"actors": (*article_dataset.actors, hyperion)})
+    for dataset, project in ((article_dataset, "Hyperion"), (knowing, "hyperion-data-centre")):
+        drafted = {(f[0], f[1]) for f in flows(draft_text(text, dataset, source_id="t", published=date(2025, 10, 22)))}
+        assert {("Pimco", project), ("Blue Owl Capital", project), ("meta", project)} <= drafted, drafted
 
 
 def test_a_group_funds_as_its_members(article_dataset: Dataset) -> None:
