@@ -61,6 +61,10 @@ class Curated(NamedTuple):
     data: Path
     build: Path
 
+    def options(self) -> list[str]:
+        """A command's --data and --build (without --data, a command would rebuild the build from data/)."""
+        return ["--data", str(self.data), "--build", str(self.build)]
+
 
 @pytest.fixture
 def runner() -> CliRunner:

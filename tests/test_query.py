@@ -219,9 +219,7 @@ def on_a_path(hops: list[dict[str, str]], start: str, end: str) -> list[dict[str
 
 @pytest.mark.parametrize("path", QUERIES, ids=[q.stem for q in QUERIES])
 def test_example_query_answers(runner: CliRunner, checked: Curated, path: Path) -> None:
-    result = runner.invoke(
-        app, ["query", str(path), "--format", "csv", "--data", str(checked.data), "--build", str(checked.build)]
-    )
+    result = runner.invoke(app, ["query", str(path), "--format", "csv", *checked.options()])
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert rows and all(row.get("source") or row.get("sources") for row in rows), "every row names its sources"
@@ -235,9 +233,7 @@ def test_example_query_answers(runner: CliRunner, checked: Curated, path: Path) 
 @pytest.fixture(scope="module")
 def checked(curated: Curated) -> Curated:
     """The curated build with its check findings recorded (the flagged-figures query reads them)."""
-    result = CliRunner().invoke(
-        app, ["check", "--no-shacl", "--data", str(curated.data), "--build", str(curated.build)]
-    )
+    result = CliRunner().invoke(app, ["check", "--no-shacl", *curated.options()])
     assert result.exit_code == 0, result.output
     return curated
 

@@ -49,11 +49,6 @@ def from_source(found: list[Evidence], source: str = ARTICLE) -> list[Evidence]:
     return [evidence for evidence in found if evidence.source["id"] == source]
 
 
-def options(curated: Curated) -> list[str]:
-    """--data as well as --build: without it, a command would rebuild the copy's build from data/."""
-    return ["--data", str(curated.data), "--build", str(curated.build)]
-
-
 @pytest.fixture(scope="module")
 def three_sources(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Three sources that give the financing gap as 1.5 trillion: two articles quote it, a report locates it."""
@@ -151,7 +146,7 @@ def test_flows_it_supports(curated_build: Path) -> None:
 def test_nothing_found_lists_closest(runner: CliRunner, curated: Curated) -> None:
     with pytest.raises(TraceError, match=r"closest figures: .*1091亿美元"):
         trace(open_store(curated.build), "1099亿美元")
-    result = runner.invoke(app, ["trace", "1099亿美元", *options(curated)])
+    result = runner.invoke(app, ["trace", "1099亿美元", *curated.options()])
     assert result.exit_code == 1 and "closest figures" in result.output
 
 
@@ -159,7 +154,7 @@ def test_trace_text_and_json(
     runner: CliRunner, curated: Curated, curated_dataset: Dataset, article_claims: set[str]
 ) -> None:
     matches = len(find(open_store(curated.build), "75%"))  # the article's three, and any other source's
-    every = [*options(curated), "--limit", "0"]
+    every = [*curated.options(), "--limit", "0"]
     data = json.loads(runner.invoke(app, ["trace", "75%", "--format", "json", *every]).stdout)
     assert len(data) == matches
     assert [item["id"] for item in data if item["id"] in article_claims] == ARTICLE_75
@@ -210,16 +205,16 @@ def test_trace_follows_the_chain_to_the_report(
     (link,) = found.upstream
     assert (link["claim"].id, link["claim"].text, link["verdict"]) == (upstream, upstream_text, verdict)
     assert link["claim"].locator  # a report's figure is located, not quoted
-    text = runner.invoke(app, ["trace", figure, "--no-colour", *options(curated)]).output
+    text = runner.invoke(app, ["trace", figure, "--no-colour", *curated.options()]).output
     assert f"verdict  {verdict}: " in text and upstream in text
-    data = json.loads(runner.invoke(app, ["trace", figure, "--format", "json", *options(curated)]).stdout)
+    data = json.loads(runner.invoke(app, ["trace", figure, "--format", "json", *curated.options()]).stdout)
     (mine,) = [item for item in data if item["id"] == found.id]
     assert mine["upstream"][0]["verdict"] == verdict
     assert mine["upstream"][0]["claim"]["id"] == upstream
 
 
 def test_trace_shows_the_report_address(runner: CliRunner, curated: Curated) -> None:
-    text = runner.invoke(app, ["trace", "12倍", "--no-colour", *options(curated)]).output
+    text = runner.invoke(app, ["trace", "12倍", "--no-colour", *curated.options()]).output
     assert "page 252, figure 4.3.8" in text and "hai_ai_index_report_2025.pdf" in text
     assert "12倍 (12 times, 2024) vs 11.7 times (11.7 times, 2024)" in text
 
