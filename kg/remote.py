@@ -39,10 +39,13 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from pyoxigraph import (
+    BlankNode,
     DefaultGraph,
+    NamedNode,
     QueryBoolean,
     QueryResultsFormat,
     RdfFormat,
+    Store,
     parse,
     parse_query_results,
     serialize,
@@ -95,8 +98,7 @@ def push(build_dir: Path, endpoint: str, *, timeout: float = DEFAULT_PUSH_TIMEOU
     graphs = sorted(store.named_graphs(), key=lambda g: g.value)
     triples = 0
     for graph in [DefaultGraph(), *graphs]:
-        quads = store.quads_for_pattern(None, None, None, graph)
-        body = serialize((q.triple for q in quads), format=RdfFormat.N_TRIPLES) or b""
+        body = _ntriples(store, graph)
         triples += body.count(b"\n")
         target = "default" if isinstance(graph, DefaultGraph) else "graph=" + urllib.parse.quote(graph.value, safe="")
         # what is left of the push's time, for this graph; a graph that finds none left says so
@@ -104,6 +106,20 @@ def push(build_dir: Path, endpoint: str, *, timeout: float = DEFAULT_PUSH_TIMEOU
         url, headers = _with_query(endpoint, target), {"Content-Type": NTRIPLES}
         _request("PUT", url, body, headers, limits, f"{endpoint}: the push", total=timeout)
     return PushSummary(endpoint, len(graphs), triples)
+
+
+def _ntriples(store: Store, graph: NamedNode | BlankNode | DefaultGraph) -> bytes:
+    """One graph of the store as N-Triples.
+
+    Its quad iterator ends here, in this thread: left in push()'s frame, it lived on in the traceback
+    of a push past its deadline, and the garbage collector, running in whatever thread allocated next,
+    freed it there, which pyoxigraph refuses ("QuadIter is unsendable, but is being dropped on another
+    thread", raised in that thread).
+    """
+    return (
+        serialize((q.triple for q in store.quads_for_pattern(None, None, None, graph)), format=RdfFormat.N_TRIPLES)
+        or b""
+    )
 
 
 def remote_answer(

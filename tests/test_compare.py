@@ -29,7 +29,7 @@ from kg.figures import Figure, read_figures, recorded_figures
 from kg.models import Period
 from kg.rebuild import rebuild
 from kg.store import open_store
-from tests.conftest import FIXTURES, PROJECT
+from tests.conftest import FIXTURES, PROJECT, Curated
 
 COMPARE = FIXTURES / "compare"
 TOPIC_VERDICTS = ("agree", "disagree", "one-source", "different-units")
@@ -576,12 +576,13 @@ def test_best_values_query(runner: CliRunner, compare_build: Path) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# The shipped corpus, by source
+# The shipped corpus, by source: on data/ and on data/ with the first article copied under another
+# source id (conftest.curated); each comparison is made among the sources it names.
 
 
 @pytest.fixture(scope="module")
-def corpus(article_build: Path) -> tuple[dict[str, Figure], dict[str, list[str]]]:
-    store = open_store(article_build)
+def corpus(curated_build: Path) -> tuple[dict[str, Figure], dict[str, list[str]]]:
+    store = open_store(curated_build)
     return read_figures(store), read_groups(store)
 
 
@@ -766,10 +767,9 @@ def test_the_corpus_report_figures_and_near_matches(corpus: tuple[dict[str, Figu
     assert any({p for _, p in c.topics} == {"2025", "FY2025"} for c in near)  # 364 billion under both
 
 
-def test_compare_command_on_the_corpus_names_every_source(runner: CliRunner, article_build: Path) -> None:
+def test_compare_command_on_the_corpus_names_every_source(runner: CliRunner, curated: Curated) -> None:
     result = runner.invoke(
-        app,
-        ["compare", "--source", "cls-ms-dc-funding-gap", "--metric", "financing-gap", "--build", str(article_build)],
+        app, ["compare", "--source", "cls-ms-dc-funding-gap", "--metric", "financing-gap", *curated.options()]
     )
     assert result.exit_code == 0
     head = result.stdout.splitlines()[0]

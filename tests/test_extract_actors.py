@@ -6,6 +6,7 @@ import pytest
 
 from kg.extract import Figure, extract, read_article
 from kg.load import DEFAULT_DATA
+from tests.conftest import EXTRACT_ACTORS
 
 ARTICLE = DEFAULT_DATA / "sources" / "article-zh.txt"
 
@@ -13,7 +14,7 @@ ARTICLE = DEFAULT_DATA / "sources" / "article-zh.txt"
 @pytest.fixture(scope="module")
 def first_article() -> tuple[str, list[Figure]]:
     text = read_article(ARTICLE).text
-    return text, extract(text)
+    return text, extract(text, actors=EXTRACT_ACTORS)
 
 
 def test_a_figure_in_its_sentence(first_article: tuple[str, list[Figure]]) -> None:
@@ -91,7 +92,7 @@ def test_a_figure_in_its_sentence(first_article: tuple[str, list[Figure]]) -> No
     ],
 )
 def test_subject(lang: str, sentence: str, text: str, subject: str | None) -> None:
-    figures = [f for f in extract(sentence, lang=lang) if f.text == text or text == "pimco"]
+    figures = [f for f in extract(sentence, lang=lang, actors=EXTRACT_ACTORS) if f.text == text or text == "pimco"]
     figure = figures[0]
     if subject is None:  # a new Chinese name: its id is made from its characters
         assert figure.subjects[0].startswith("actor-")
@@ -106,7 +107,7 @@ def test_new_names_are_typed_and_merged() -> None:
         "Blue Owl Capital Inc. and JPMorgan Chase & Co. lent $9.6 billion, said Commissioner Davante Lewis. "
         "Blue Owl also owns the site in Richland Parish. The Newport Beach-based manager declined to comment."
     )
-    names = read(text, lang="en").names.new
+    names = read(text, lang="en", actors=EXTRACT_ACTORS).names.new
     by_label = {n.en: n for n in names.values()}
     assert by_label["Blue Owl Capital"].type == "investor"
     assert by_label["JPMorgan Chase"].type == "company"  # "& Co.": a company, its bank business unsaid

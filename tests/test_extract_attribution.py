@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from kg.extract import extract
+from tests.conftest import EXTRACT_ACTORS
 
 
 @pytest.mark.parametrize(
@@ -71,7 +72,7 @@ def test_attribution_and_kind(
     lang: str, sentence: str, attribution: str | None, actors: tuple[str, ...], kind: str
 ) -> None:
     # dated: 将 (will) speaks of the future, and a future figure for a year already over is a fact
-    (figure,) = extract(sentence, lang=lang, published=date(2025, 11, 19))
+    (figure,) = extract(sentence, lang=lang, published=date(2025, 11, 19), actors=EXTRACT_ACTORS)
     assert (figure.attribution, figure.attribution_actors, figure.kind) == (attribution, actors, kind)
     assert not set(actors) & set(figure.subjects[:1]), "whom a sentence cites is not its subject"
 
@@ -148,7 +149,9 @@ def test_attribution_and_kind(
     ],
 )
 def test_credit(lang: str, text: str, figure: str, names: tuple[str, ...]) -> None:
-    (found,) = [f for f in extract(text, lang=lang, published=date(2025, 10, 22)) if f.text == figure]
+    (found,) = [
+        f for f in extract(text, lang=lang, published=date(2025, 10, 22), actors=EXTRACT_ACTORS) if f.text == figure
+    ]
     assert (found.credit.names if found.credit else ()) == names
 
 
@@ -158,7 +161,7 @@ def test_a_source_carries_over_its_paragraph_not_further() -> None:
         "OpenAI. Crusoe put in $5 billion. The site opens in 2026.\n"
         "Separately, Citadel made trades as large as $500 million."
     )
-    credits = {f.text: f.credit.names if f.credit else () for f in extract(text, lang="en")}
+    credits = {f.text: f.credit.names if f.credit else () for f in extract(text, lang="en", actors=EXTRACT_ACTORS)}
     assert credits["$40 billion"] == credits["400,000"] == credits["$5 billion"] == ("Financial Times",)
     assert credits["$500 million"] == ()
 
@@ -171,12 +174,12 @@ def test_a_report_stays_the_source_until_a_heading() -> None:
         "Models At A Glance\n"
         "The US produced 40 notable models in 2024."
     )
-    credits = {f.text: f.credit.names if f.credit else () for f in extract(text, lang="en")}
+    credits = {f.text: f.credit.names if f.credit else () for f in extract(text, lang="en", actors=EXTRACT_ACTORS)}
     assert credits["26%"] == credits["$109.1 billion"] == ("2025 AI Index Report",)
     assert credits["40"] == ()
 
 
 def test_we_speak_for_ourselves() -> None:
     text = "据《AI指数报告2025》显示，美国投资1091亿美元。\n我们还见证了AI研究获得2项诺贝尔奖。"
-    credits = {f.text: f.credit.names if f.credit else () for f in extract(text, lang="zh")}
+    credits = {f.text: f.credit.names if f.credit else () for f in extract(text, lang="zh", actors=EXTRACT_ACTORS)}
     assert credits["1091亿美元"] == ("AI指数报告2025",) and credits["2项"] == ()

@@ -24,11 +24,6 @@ def mini_dataset() -> Dataset:
     return load_dataset(MINI)
 
 
-@pytest.fixture(scope="module")
-def project() -> Dataset:
-    return load_dataset(DEFAULT_DATA)
-
-
 def known(dataset: Dataset, claims_file: ClaimsFile) -> dict[str, set[str]]:
     """Every id a claim may name: the dataset's and the draft's proposals."""
     proposed = claims_file.proposed
@@ -54,10 +49,10 @@ def test_draft_quotes_survive_yaml(before: str, after: str) -> None:
         assert claim.status == "draft"
 
 
-def test_draft_of_the_first_article_uses_the_dataset_ids(project: Dataset) -> None:
+def test_draft_of_the_first_article_uses_the_dataset_ids(article_dataset: Dataset) -> None:
     article = read_article(ARTICLE)
-    result = draft_text(article.text, project, source_id="article-zh-draft")
-    ids = known(project, result)
+    result = draft_text(article.text, article_dataset, source_id="article-zh-draft")
+    ids = known(article_dataset, result)
     claims = result.claims
     assert len(claims) >= 60 and len({c.id for c in claims}) == len(claims)
     for claim in claims:
@@ -108,9 +103,9 @@ def test_a_traditional_text_is_zh_hant_with_chinese_labels(mini_dataset: Dataset
     assert any(a.label.zh == "台積電公司" for a in result.proposed.actors)
 
 
-def test_choices_list_the_alternatives(project: Dataset) -> None:
+def test_choices_list_the_alternatives(article_dataset: Dataset) -> None:
     text = "2024年，美国人工智能私人投资为1091亿美元，几乎是中国93亿美元的12倍。"
-    result = draft_text(text, project, source_id="choices", published=date(2025, 4, 8))
+    result = draft_text(text, article_dataset, source_id="choices", published=date(2025, 4, 8))
     assert result.proposed is not None
     choices = result.proposed.choices
     assert choices and all(

@@ -15,8 +15,9 @@ import yaml
 
 from kg.extract import extract, read_article
 from kg.extract.evaluate import Evaluation, score
-from kg.load import DEFAULT_DATA, load_dataset
+from kg.load import DEFAULT_DATA
 from kg.models import Dataset, parse_decimal
+from tests.conftest import EXTRACT_ACTORS
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"
 ARTICLE = DEFAULT_DATA / "sources" / "article-zh.txt"
@@ -249,11 +250,6 @@ THRESHOLDS: dict[str, dict[str, float]] = {
 }
 
 
-@pytest.fixture(scope="module")
-def project() -> Dataset:
-    return load_dataset(DEFAULT_DATA)
-
-
 def fixture_score(path: Path, dataset: Dataset) -> Evaluation:
     text = read_article(path.with_name(path.name.replace(".expected.yaml", ".txt"))).text
     return score(text, dataset, path)
@@ -269,8 +265,8 @@ def test_every_fixture_is_collected() -> None:
 
 
 @pytest.mark.parametrize("path", FIXTURE_FILES, ids=lambda path: path.name.split(".")[0])
-def test_fixture(path: Path, project: Dataset) -> None:
-    result = fixture_score(path, project)
+def test_fixture(path: Path, article_dataset: Dataset) -> None:
+    result = fixture_score(path, article_dataset)
     assert result.expected >= 9, "a fixture of a few figures proves little"
     floors = dict(THRESHOLDS[path.name.split(".")[0]])
     if path.parent == FIXTURES:  # our own fixtures keep what they asserted before
@@ -279,17 +275,17 @@ def test_fixture(path: Path, project: Dataset) -> None:
     assert not low, f"{low} below {floors}\n{result.report()}"
 
 
-def test_fixtures_together(project: Dataset) -> None:
+def test_fixtures_together(article_dataset: Dataset) -> None:
     total = Evaluation(name="all fixtures")
     for path in FIXTURE_FILES:
-        total.add(fixture_score(path, project))
+        total.add(fixture_score(path, article_dataset))
     assert total.expected >= 250
     assert total.share("found") >= 0.97 and total.share("precision") >= 0.95, total.report()
     assert total.share("value") >= 0.98, total.report()
 
 
-def test_first_article_against_its_curated_claims(project: Dataset) -> None:
-    result = score(read_article(ARTICLE).text, project, CURATED)
+def test_first_article_against_its_curated_claims(article_dataset: Dataset) -> None:
+    result = score(read_article(ARTICLE).text, article_dataset, CURATED)
     assert result.expected >= 60, "the curated figures with a span: an empty claims file cannot pass"
     assert result.share("found") >= 0.95 and result.share("value") >= 0.95, result.report()
     assert result.share("precision") >= 0.9 and result.share("unit") >= 0.95, result.report()
@@ -297,7 +293,7 @@ def test_first_article_against_its_curated_claims(project: Dataset) -> None:
 
 
 def test_english_article_against_expected_figures() -> None:
-    figures = extract(read_article(ENGLISH).text)
+    figures = extract(read_article(ENGLISH).text, actors=EXTRACT_ACTORS)
     assert len(EXPECTED_EN) == 20
     got = [(f.text, f.value, f.unit, f.hedge, f.min, f.max, f.period) for f in figures]
     expected = [
@@ -321,17 +317,17 @@ def test_english_article_against_expected_figures() -> None:
 # -- the matching rules
 
 
-def evaluate_one(project: Dataset, text: str, expected: dict[str, object], published: date) -> Evaluation:
-    return _score_yaml(project, text, {"published": published.isoformat(), "figures": [expected]})
+def evaluate_one(article_dataset: Dataset, text: str, expected: dict[str, object], published: date) -> Evaluation:
+    return _score_yaml(article_dataset, text, {"published": published.isoformat(), "figures": [expected]})
 
 
-def _score_yaml(project: Dataset, text: str, data: dict[str, object]) -> Evaluation:
+def _score_yaml(article_dataset: Dataset, text: str, data: dict[str, object]) -> Evaluation:
     from kg.extract import draft, read
     from kg.extract.evaluate import evaluate, expected_from_fixture
 
     figures, flows = expected_from_fixture(data, text)
-    reading = read(text, published=date.fromisoformat(str(data["published"])), actors=project.actors)
-    return evaluate(draft(reading, project, source_id="t"), project, figures, flows)
+    reading = read(text, published=date.fromisoformat(str(data["published"])), actors=article_dataset.actors)
+    return evaluate(draft(reading, article_dataset, source_id="t"), article_dataset, figures, flows)
 
 
 @pytest.mark.parametrize(
@@ -346,18 +342,18 @@ def _score_yaml(project: Dataset, text: str, data: dict[str, object]) -> Evaluat
         pytest.param("metric", ["capex", "profit"], False, id="metric-other-phrases"),
     ],
 )
-def test_matching_rules(project: Dataset, field: str, expected: list[str], right: bool) -> None:
+def test_matching_rules(article_dataset: Dataset, field: str, expected: list[str], right: bool) -> None:
     text = "Meta Platforms reported revenue of $51.2 billion in the third quarter."
     item: dict[str, object] = {
         "text": "$51.2 billion", "value": "51200000000", "unit": "USD", "subjects": ["meta"], "metric": ["revenue"],
     }  # fmt: skip
     item[field] = expected
-    result = evaluate_one(project, text, item, date(2025, 10, 30))
+    result = evaluate_one(article_dataset, text, item, date(2025, 10, 30))
     name = {"subjects": "subject", "metric": "metric"}[field]
     assert result.share("found") == 1 and result.share(name) == (1.0 if right else 0.0), result.report()
 
 
-def test_a_flow_needs_both_ends(project: Dataset) -> None:
+def test_a_flow_needs_both_ends(article_dataset: Dataset) -> None:
     text = "Pimco bought $18 billion of Meta's bonds."
     data = {
         "published": "2025-10-22",
@@ -367,5 +363,5 @@ def test_a_flow_needs_both_ends(project: Dataset) -> None:
             {"funder": "Pimco", "recipient": "openai", "instrument": "bond-purchase", "text": None},
         ],
     }
-    result = _score_yaml(project, text, data)
+    result = _score_yaml(article_dataset, text, data)
     assert (result.flows_expected, result.flows_right, result.instruments_right) == (2, 1, 1), result.report()

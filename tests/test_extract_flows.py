@@ -7,13 +7,7 @@ from datetime import date
 import pytest
 
 from kg.extract import draft_text
-from kg.load import DEFAULT_DATA, load_dataset
-from kg.models import ClaimsFile, Dataset
-
-
-@pytest.fixture(scope="module")
-def project() -> Dataset:
-    return load_dataset(DEFAULT_DATA)
+from kg.models import Actor, ClaimsFile, Dataset, Label
 
 
 def flows(result: ClaimsFile) -> list[tuple[str, str, str, str | None]]:
@@ -120,28 +114,30 @@ def flows(result: ClaimsFile) -> list[tuple[str, str, str, str | None]]:
         ),
     ],
 )
-def test_flow(project: Dataset, lang: str, text: str, flow: tuple[str | None, ...]) -> None:
-    result = draft_text(text, project, source_id="flows", published=date(2025, 10, 22), lang=lang)
+def test_flow(article_dataset: Dataset, lang: str, text: str, flow: tuple[str | None, ...]) -> None:
+    result = draft_text(text, article_dataset, source_id="flows", published=date(2025, 10, 22), lang=lang)
     drafted = flows(result)
     assert any(all(want is None or want == got for want, got in zip(flow, found, strict=True)) for found in drafted), (
         drafted
     )
 
 
-def test_no_flow_where_none_is_said(project: Dataset) -> None:
+def test_no_flow_where_none_is_said(article_dataset: Dataset) -> None:
     text = "Alphabet raised its 2025 capex forecast to $91 billion. Pimco made $2 billion in paper profits."
-    drafted = flows(draft_text(text, project, source_id="none", published=date(2025, 10, 22), lang="en"))
+    drafted = flows(draft_text(text, article_dataset, source_id="none", published=date(2025, 10, 22), lang="en"))
     assert all(f[0] != "investors" for f in drafted), drafted  # a forecast raised is no money raised
     assert all(f[3] != "$2 billion" for f in drafted), drafted  # a profit is no flow
 
 
-def test_flows_without_an_amount_and_the_project_spoken_of(project: Dataset) -> None:
+def test_flows_without_an_amount_and_the_project_spoken_of(article_dataset: Dataset) -> None:
     text = (
         "Pimco bought $18 billion of the debt backing the Hyperion data center. "
         "Blue Owl Capital will co-own the project, with Meta keeping a 20 percent stake in the project. "
         "Funds managed by BlackRock are also among the major holders."
     )
-    drafted = {(f[0], f[1]) for f in flows(draft_text(text, project, source_id="held", published=date(2025, 10, 22)))}
+    drafted = {
+        (f[0], f[1]) for f in flows(draft_text(text, article_dataset, source_id="held", published=date(2025, 10, 22)))
+    }
     assert {
         ("Pimco", "Hyperion"),
         ("Blue Owl Capital", "Hyperion"),
@@ -150,7 +146,23 @@ def test_flows_without_an_amount_and_the_project_spoken_of(project: Dataset) -> 
     } <= drafted
 
 
-def test_a_group_funds_as_its_members(project: Dataset) -> None:
+def test_a_known_project_is_spoken_of_as_a_new_one(article_dataset: Dataset) -> None:
+    """The debt, the project: the project a flow went to last, whether the dataset knows it or not."""
+    text = (
+        "The company led a $27 billion debt package backing the tech firm's Hyperion data, Bloomberg reported. "
+        "Pimco reportedly held about $18 billion of the debt when it priced. Blue Owl Capital will co-own "
+        "the Richland Parish data facility, with Meta keeping a 20 percent stake in the project."
+    )
+    hyperion = Actor(id="hyperion-data-centre", label=Label(en="Hyperion"), type="project")
+    knowing = article_dataset.model_copy(update={"actors": (*article_dataset.actors, hyperion)})
+    for dataset, project in ((article_dataset, "Hyperion"), (knowing, "hyperion-data-centre")):
+        drafted = {(f[0], f[1]) for f in flows(draft_text(text, dataset, source_id="t", published=date(2025, 10, 22)))}
+        assert {("Pimco", project), ("Blue Owl Capital", project), ("meta", project)} <= drafted, drafted
+
+
+def test_a_group_funds_as_its_members(article_dataset: Dataset) -> None:
     text = "OpenAI、甲骨文和软银宣布合作。三家公司将在未来四年投入5000亿美元建设数据中心。"
-    drafted = {(f[0], f[1]) for f in flows(draft_text(text, project, source_id="group", published=date(2025, 9, 24)))}
+    drafted = {
+        (f[0], f[1]) for f in flows(draft_text(text, article_dataset, source_id="group", published=date(2025, 9, 24)))
+    }
     assert {("openai", "ai-data-centres"), ("oracle", "ai-data-centres"), ("softbank", "ai-data-centres")} <= drafted

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from kg.extract import extract
+from tests.conftest import EXTRACT_ACTORS
 
 PUBLISHED = date(2025, 10, 30)
 
@@ -62,5 +63,5 @@ PUBLISHED = date(2025, 10, 30)
     ],
 )
 def test_kind(lang: str, sentence: str, text: str, kind: str) -> None:
-    (figure,) = [f for f in extract(sentence, lang=lang, published=PUBLISHED) if f.text == text]
+    (figure,) = [f for f in extract(sentence, lang=lang, published=PUBLISHED, actors=EXTRACT_ACTORS) if f.text == text]
     assert figure.kind == kind

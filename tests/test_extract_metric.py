@@ -7,13 +7,8 @@ from datetime import date
 import pytest
 
 from kg.extract import draft_text, extract
-from kg.load import DEFAULT_DATA, load_dataset
 from kg.models import Dataset
-
-
-@pytest.fixture(scope="module")
-def project() -> Dataset:
-    return load_dataset(DEFAULT_DATA)
+from tests.conftest import EXTRACT_ACTORS
 
 
 @pytest.mark.parametrize(
@@ -73,22 +68,22 @@ def project() -> Dataset:
     ],
 )
 def test_measured_words(lang: str, sentence: str, text: str, en: str, zh: str | None) -> None:
-    (figure,) = [f for f in extract(sentence, lang=lang) if f.text == text]
+    (figure,) = [f for f in extract(sentence, lang=lang, actors=EXTRACT_ACTORS) if f.text == text]
     assert figure.measure is not None
     assert (figure.measure.en, figure.measure.zh) == (en, zh)
 
 
-def test_a_vocabulary_metric_only_where_its_label_says_the_same(project: Dataset) -> None:
+def test_a_vocabulary_metric_only_where_its_label_says_the_same(article_dataset: Dataset) -> None:
     text = (
         "2024年，美国人工智能私人投资为1091亿美元。亚马逊第三季度营收为1800亿美元。"
         "数据中心和AI基础设施的资本支出将达到3万亿美元。"
     )
-    result = draft_text(text, project, source_id="metrics", published=date(2025, 4, 8))
+    result = draft_text(text, article_dataset, source_id="metrics", published=date(2025, 4, 8))
     metric = {c.quantity.text: c.metric for c in result.claims if c.quantity}
     assert metric["1091亿美元"] == "private-ai-investment"
     assert metric["3万亿美元"] == "data-centre-capex"
     # no vocabulary metric is about revenue: a new one, never the nearest unrelated one
-    assert metric["1800亿美元"] not in {c.id for c in project.vocabulary.metrics}
+    assert metric["1800亿美元"] not in {c.id for c in article_dataset.vocabulary.metrics}
     assert result.proposed is not None
     proposed = {c.id: c for c in result.proposed.metrics}
     revenue = proposed[metric["1800亿美元"]]
@@ -96,9 +91,9 @@ def test_a_vocabulary_metric_only_where_its_label_says_the_same(project: Dataset
     assert revenue.label.zh and revenue.label.zh.endswith("营收")
 
 
-def test_an_english_text_proposes_english_labels(project: Dataset) -> None:
+def test_an_english_text_proposes_english_labels(article_dataset: Dataset) -> None:
     text = "Meta raised its capex guidance to $70 billion. Google's cloud revenue rose 34% to $15 billion."
-    result = draft_text(text, project, source_id="en-metrics", published=date(2025, 10, 30), lang="en")
+    result = draft_text(text, article_dataset, source_id="en-metrics", published=date(2025, 10, 30), lang="en")
     assert result.proposed is not None
     labels = {c.label.en for c in result.proposed.metrics}
     assert {"Capex guidance", "Cloud revenue growth", "Cloud revenue"} <= labels, labels

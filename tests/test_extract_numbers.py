@@ -13,6 +13,7 @@ import pytest
 from kg.extract import Figure, extract, read_article
 from kg.load import DEFAULT_DATA
 from kg.models import Quantity, parse_decimal
+from tests.conftest import EXTRACT_ACTORS
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"
 ARTICLE = DEFAULT_DATA / "sources" / "article-zh.txt"
@@ -23,7 +24,7 @@ PUBLISHED = date(2025, 11, 19)
 @pytest.fixture(scope="module")
 def first_article() -> tuple[str, list[Figure]]:
     text = read_article(ARTICLE).text
-    return text, extract(text)
+    return text, extract(text, actors=EXTRACT_ACTORS)
 
 
 def overlapping(figures: list[Figure], start: int, end: int) -> list[str]:
@@ -425,7 +426,7 @@ PHRASES = [
 def test_tricky_phrase(
     lang: str, sentence: str, text: str, value: str, unit: str, hedge: str, bounds: tuple[str | None, str | None]
 ) -> None:
-    figures = extract(sentence, lang=lang)  # type: ignore[arg-type]
+    figures = extract(sentence, lang=lang, actors=EXTRACT_ACTORS)  # type: ignore[arg-type]
     found = [f for f in figures if f.text == text]
     assert len(found) == 1, [f.text for f in figures]
     figure = found[0]
@@ -481,12 +482,12 @@ def test_the_phrase_table_covers_both_languages() -> None:
     ],
 )
 def test_not_a_figure(lang: str, sentence: str) -> None:
-    assert [f.text for f in extract(sentence, lang=lang)] == []  # type: ignore[arg-type]
+    assert [f.text for f in extract(sentence, lang=lang, actors=EXTRACT_ACTORS)] == []  # type: ignore[arg-type]
 
 
 def test_english_article_page_chrome() -> None:
     text = read_article(ENGLISH).text
-    figures = extract(text)
+    figures = extract(text, actors=EXTRACT_ACTORS)
     for chrome in ("Published: 2025-11-20 08:30", "800-555-0199", "1. Subscribe", "2. Share", "GPT-4o", "S&P 500"):
         start = text.index(chrome)
         assert overlapping(figures, start, start + len(chrome)) == [], chrome

@@ -8,6 +8,7 @@ import pytest
 
 from kg.extract import Figure, extract, read_article
 from kg.load import DEFAULT_DATA
+from tests.conftest import EXTRACT_ACTORS
 
 ARTICLE = DEFAULT_DATA / "sources" / "article-zh.txt"
 PUBLISHED = date(2025, 11, 19)
@@ -16,14 +17,14 @@ PUBLISHED = date(2025, 11, 19)
 @pytest.fixture(scope="module")
 def first_article() -> tuple[str, list[Figure]]:
     text = read_article(ARTICLE).text
-    return text, extract(text)
+    return text, extract(text, actors=EXTRACT_ACTORS)
 
 
 def test_next_year_resolves_against_the_header_date(first_article: tuple[str, list[Figure]]) -> None:
     text, figures = first_article
     (bonds,) = [f for f in figures if f.text == "3000亿美元"]
     assert bonds.period == "2026"  # 明年, and the page says 发布时间:2025-11-19
-    (earlier,) = [f for f in extract(text, published=date(2024, 6, 1)) if f.text == "3000亿美元"]
+    (earlier,) = [f for f in extract(text, published=date(2024, 6, 1), actors=EXTRACT_ACTORS) if f.text == "3000亿美元"]
     assert earlier.period == "2025"
 
 
@@ -101,13 +102,13 @@ def test_next_year_resolves_against_the_header_date(first_article: tuple[str, li
     ],
 )
 def test_period_issue_12(lang: str, sentence: str, text: str, period: str | None) -> None:
-    (figure,) = [f for f in extract(sentence, lang=lang, published=PUBLISHED) if f.text == text]  # type: ignore[arg-type]
+    (figure,) = [f for f in extract(sentence, lang=lang, published=PUBLISHED, actors=EXTRACT_ACTORS) if f.text == text]  # type: ignore[arg-type]
     assert figure.period == period
 
 
 def test_the_page_date_resolves_relative_periods() -> None:
     text = "August 20, 2025\n\nThe company spent $3 billion last quarter and plans $5 billion next year."
-    periods = {f.text: f.period for f in extract(text, lang="en")}
+    periods = {f.text: f.period for f in extract(text, lang="en", actors=EXTRACT_ACTORS)}
     assert periods == {"$3 billion": "2025-Q2", "$5 billion": "2026"}
 
 
@@ -183,5 +184,5 @@ def test_the_page_date_resolves_relative_periods() -> None:
     ],
 )
 def test_period(lang: str, sentence: str, text: str, period: str | None) -> None:
-    (figure,) = [f for f in extract(sentence, lang=lang, published=PUBLISHED) if f.text == text]  # type: ignore[arg-type]
+    (figure,) = [f for f in extract(sentence, lang=lang, published=PUBLISHED, actors=EXTRACT_ACTORS) if f.text == text]  # type: ignore[arg-type]
     assert figure.period == period

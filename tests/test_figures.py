@@ -1,4 +1,8 @@
-"""kg.figures and kg figures: every figure of the article, read back from the graph."""
+"""kg.figures and kg figures: every figure of the article, read back from the graph.
+
+The tests of the article's figures keep to its source (article-zh) and run on data/ and on data/
+with the article copied under another source id (conftest.curated).
+"""
 
 from __future__ import annotations
 
@@ -11,26 +15,25 @@ from typer.testing import CliRunner
 
 from kg.cli import app
 from kg.figures import FIGURE_FIELDS, figures
+from kg.models import Dataset
 from kg.store import open_store
+from tests.conftest import ARTICLE, Curated
 
-TEXT = (Path(__file__).resolve().parent.parent / "data/sources/article-zh.txt").read_text(encoding="utf-8")
 
-
-def test_every_figure_of_the_article(article_build: Path, article) -> None:  # type: ignore[no-untyped-def]
-    records = [r for r in figures(open_store(article_build)) if r["source"] == "article-zh"]
-    curated = [c for source, c in article.claims() if source == "article-zh" and c.quantity]
+def test_every_figure_of_the_article(curated_build: Path, curated_dataset: Dataset) -> None:
+    records = [r for r in figures(open_store(curated_build)) if r["source"] == ARTICLE]
+    curated = [c for source, c in curated_dataset.claims() if source == ARTICLE and c.quantity]
     assert len(records) == len(curated) == 62
+    text = curated_dataset.texts[ARTICLE]
     for record in records:
-        assert TEXT[record["start"] : record["end"]] == record["text"]
-        assert TEXT[record["quote_start"] : record["quote_end"]] == record["quote"]
+        assert text[record["start"] : record["end"]] == record["text"]
+        assert text[record["quote_start"] : record["quote_end"]] == record["quote"]
     starts = [r["start"] for r in records]
     assert starts == sorted(starts)
 
 
-def test_json_has_the_promised_keys(runner: CliRunner, article_build: Path) -> None:
-    result = runner.invoke(
-        app, ["figures", "--format", "json", "--source", "article-zh", "--build", str(article_build)]
-    )
+def test_json_has_the_promised_keys(runner: CliRunner, curated: Curated) -> None:
+    result = runner.invoke(app, ["figures", "--format", "json", "--source", ARTICLE, *curated.options()])
     assert result.exit_code == 0
     records = json.loads(result.stdout)
     required = {
@@ -47,7 +50,9 @@ def test_json_has_the_promised_keys(runner: CliRunner, article_build: Path) -> N
         "end",
         "quote",
     }
-    assert all(required <= set(r) for r in records)
+    assert (
+        len(records) == 62 and all(required <= set(r) for r in records) and {r["source"] for r in records} == {ARTICLE}
+    )
     compliance = next(r for r in records if r["text"] == "15%-25%")
     assert (compliance["value"], compliance["min"], compliance["max"], compliance["unit"]) == (
         "20",
@@ -60,14 +65,14 @@ def test_json_has_the_promised_keys(runner: CliRunner, article_build: Path) -> N
     assert investment["attributed_to"] == ["stanford-ai-index-2025"] and investment["period"] == "2024"
 
 
-def test_csv_and_table(runner: CliRunner, article_build: Path) -> None:
-    result = runner.invoke(app, ["figures", "--format", "csv", "--build", str(article_build)])
+def test_csv_and_table(runner: CliRunner, curated: Curated) -> None:
+    result = runner.invoke(app, ["figures", "--format", "csv", *curated.options()])
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert list(rows[0]) == list(FIGURE_FIELDS)
-    assert {r["source"] for r in rows} >= {"article-zh", "stanford-ai-index-2025"}
-    table = runner.invoke(app, ["figures", "--source", "article-zh", "--build", str(article_build)])
+    assert {r["source"] for r in rows} >= {ARTICLE, "stanford-ai-index-2025"}
+    table = runner.invoke(app, ["figures", "--source", ARTICLE, *curated.options()])
     assert "62 figures" in table.output and "1091亿美元" in table.output
-    unknown = runner.invoke(app, ["figures", "--source", "nowhere", "--build", str(article_build)])
+    unknown = runner.invoke(app, ["figures", "--source", "nowhere", *curated.options()])
     assert unknown.exit_code == 2 and "no source 'nowhere' in the graph; the sources are " in unknown.output
 
 

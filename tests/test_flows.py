@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from benchmarks.viz_layout import copy_article
 from kg.cli import app
 from kg.flows import (
     Flow,
@@ -30,31 +29,14 @@ from kg.flows import (
     sources_between,
     ultimate_sources,
 )
-from kg.load import DEFAULT_DATA
 from kg.rebuild import rebuild
 from kg.store import open_store
-from tests.conftest import FIXTURES
+from tests.conftest import ARTICLE, COPY, FIXTURES
 
-ARTICLE = "article-zh"
 MULTI = FIXTURES / "multi"
 
 
 Built = tuple[Path, Path]  # a dataset folder and its build folder
-
-
-@pytest.fixture(scope="module", params=["shipped", "with-a-copy"])
-def curated(request: pytest.FixtureRequest, article_build: Path, tmp_path_factory: pytest.TempPathFactory) -> Built:
-    """The shipped data as it is, and again with the article copied as source article-zh-copy."""
-    if request.param == "shipped":
-        return DEFAULT_DATA, article_build
-    folder = tmp_path_factory.mktemp("with-a-copy")
-    rebuild(copy_article(DEFAULT_DATA, folder / "data"), folder / "build")
-    return folder / "data", folder / "build"
-
-
-@pytest.fixture(scope="module")
-def curated_build(curated: Built) -> Path:
-    return curated[1]
 
 
 @pytest.fixture(scope="module")
@@ -208,7 +190,7 @@ def test_the_copy_is_a_source_of_its_own(curated_build: Path) -> None:
     everything = flows(store)
     mine = flows(store, source_ids=[ARTICLE])
     assert {f.key for f in mine} <= {f.key for f in everything}
-    copied = [f for f in everything if f.source == "article-zh-copy"]
+    copied = [f for f in everything if f.source == COPY]
     assert copied == [] or sorted(f.claim.removeprefix("copy-") for f in copied) == sorted(f.claim for f in mine)
     assert len({f.key for f in everything}) == len(everything)  # keys stay unique across sources
 

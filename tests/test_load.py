@@ -10,7 +10,17 @@ from typer.testing import CliRunner
 
 from kg.cli import app
 from kg.load import MAX_ERRORS, LoadError, LoadErrors, load_dataset
-from tests.conftest import MINI
+from kg.models import Dataset
+from tests.conftest import ARTICLE, MINI
+
+#: The reports, research and people the first article cites (sources.yaml), each credited by some figure.
+CITED = [
+    "iea-energy-and-ai-2025",
+    "jensen-huang-warning-2025-11",
+    "morgan-stanley-analysts",
+    "morgan-stanley-strategist",
+    "stanford-ai-index-2025",
+]
 
 
 def test_mini_loads() -> None:
@@ -194,22 +204,36 @@ def test_cli_bad_input_exits_2_and_keeps_build(
     assert [p.name for p in build_dir.iterdir() if p.name.startswith(".")] == [".lock"]
 
 
-def test_the_project_data_loads_and_every_file_was_collected(article) -> None:  # type: ignore[no-untyped-def]
-    from kg.load import DEFAULT_DATA
-
-    claim_files = sorted(p.stem for p in (DEFAULT_DATA / "claims").glob("*.yaml"))
-    assert len(claim_files) == 22
-    assert sorted(f.source for f in article.claims_files) == claim_files
-    assert len(sorted(p.name for p in (DEFAULT_DATA / "sources").glob("*.txt"))) == 15
-    assert len(article.texts["article-zh"]) == 4078
+def test_the_curated_data_loads_and_every_file_was_collected(data_dir: Path, curated_dataset: Dataset) -> None:
+    """Every claims file and text under data/ is read, whatever data/ holds; the first article is as curated."""
+    claim_files = sorted(p.stem for p in (data_dir / "claims").glob("*.yaml"))
+    assert ARTICLE in claim_files and sorted(f.source for f in curated_dataset.claims_files) == claim_files
+    texts = sorted(p.name for p in (data_dir / "sources").glob("*.txt"))
+    assert sorted(s.text for s in curated_dataset.sources if s.text) == texts  # each shipped text is a source's
+    assert sorted(curated_dataset.texts) == sorted(s.id for s in curated_dataset.sources if s.text)
+    by_id = {c.id: (source, c) for source, c in curated_dataset.claims()}
+    mine = [c for source, c in curated_dataset.claims() if source == ARTICLE]
     counts = {
-        "claims": len(article.claims()),
-        "article figures": sum(1 for s, c in article.claims() if s == "article-zh" and c.quantity),
-        "flows": sum(1 for _, c in article.claims() if c.flow),
-        "actors": len(article.actors),
-        "sources": len(article.sources),
+        "text": len(curated_dataset.texts[ARTICLE]),
+        "claims": len(mine),
+        "figures": sum(1 for c in mine if c.quantity),
+        "flows": sum(1 for c in mine if c.flow),
+        "actors named": len(
+            {a for c in mine for a in (*c.subjects, *((c.flow.funder, c.flow.recipient) if c.flow else ()))}
+        ),
     }
-    assert counts == {"claims": 111, "article figures": 62, "flows": 28, "actors": 59, "sources": 10}
+    assert counts == {"text": 4078, "claims": 79, "figures": 62, "flows": 28, "actors named": 43}
+    (entry,) = [s for s in curated_dataset.sources if s.id == ARTICLE]
+    assert sorted(entry.cites) == sorted({a for c in mine for a in c.attributed_to}) == CITED
+    resting_on = sorted({by_id[link.claim][0] for c in mine for link in c.derived_from})
+    assert resting_on == [
+        "deepseek-api-pricing",
+        "iea-energy-and-ai-2025",
+        "morgan-stanley-analysts",
+        "press-reports-hyperscaler-capex-2025",
+        "stanford-ai-index-2025",
+        "wsj-annuity-sales-2025-11-14",
+    ]
 
 
 def test_text_through_a_link_out_of_the_folder_is_refused(mini_copy: Path, tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import shutil
 import signal
 import socket
@@ -327,6 +328,22 @@ def test_push_to_a_trickling_server_stops_at_its_deadline(
     )
     assert time.monotonic() - started < 3
     assert result.exit_code == 3 and "the push ran past its time limit of 1 s" in result.stderr
+
+
+def test_a_push_past_its_deadline_leaves_no_store_iterator_behind(
+    misbehaving: Any, mini_build: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a push leaves for the garbage collector may be collected in any thread: no pyoxigraph
+    iterator may be among it (one dropped in another thread raises there, in code unrelated)."""
+    server = misbehaving(_trickle_headers)
+    with pytest.raises(QueryError, match="the push ran past its time limit"):
+        push(mini_build, f"{server.base}/store", timeout=0.3)
+    unraisable: list[str] = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda found: unraisable.append(str(found.exc_value)))
+    elsewhere = threading.Thread(target=gc.collect)
+    elsewhere.start()
+    elsewhere.join()
+    assert unraisable == []
 
 
 @pytest.mark.parametrize("value", ["nan", "inf", "-1", "0"])

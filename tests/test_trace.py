@@ -1,4 +1,10 @@
-"""kg.trace and kg trace: a figure found however it is named, with its quote, source and SPARQL."""
+"""kg.trace and kg trace: a figure found however it is named, with its quote, source and SPARQL.
+
+Tests of the curated data run on data/ and on data/ with the first article copied under another
+source id (conftest.curated), and keep to the article's matches: whatever else data/ holds, the
+article's own figures are found, in the same order. How matches are counted and cut is tested on
+the small fixture of three sources (tests/fixtures/compare).
+"""
 
 from __future__ import annotations
 
@@ -10,12 +16,45 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from kg.cli import app
+from kg.models import Dataset
 from kg.query import run_query
+from kg.rebuild import rebuild
 from kg.store import open_store
-from kg.trace import TraceError, find, highlighted, parse_amount, trace, trace_best
+from kg.trace import Evidence, Hit, TraceError, find, highlighted, parse_amount, trace, trace_best
+from tests.conftest import ARTICLE, FIXTURES, Curated
+
+COMPARE = FIXTURES / "compare"
+#: The article's three figures written 75%, best first.
+ARTICLE_75 = [
+    "ai-stocks-share-of-sp500-returns",
+    "us-share-of-ai-vc-funding",
+    "us-share-of-global-private-ai-investment",
+]
+
+
+@pytest.fixture(scope="module")
+def article_claims(curated_dataset: Dataset) -> set[str]:
+    return {claim.id for source, claim in curated_dataset.claims() if source == ARTICLE}
+
+
+def the_article_s(hits: list[Hit], article_claims: set[str]) -> list[str]:
+    """The article's claims among the hits, in their order."""
+    return [hit.claim for hit in hits if hit.claim in article_claims]
+
+
+def from_source(found: list[Evidence], source: str = ARTICLE) -> list[Evidence]:
+    return [evidence for evidence in found if evidence.source["id"] == source]
+
+
+@pytest.fixture(scope="module")
+def three_sources(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Three sources that give the financing gap as 1.5 trillion: two articles quote it, a report locates it."""
+    build_dir = tmp_path_factory.mktemp("compare") / "build"
+    rebuild(COMPARE, build_dir)
+    return build_dir
 
 
 @pytest.mark.parametrize(
@@ -33,19 +72,29 @@ from kg.trace import TraceError, find, highlighted, parse_amount, trace, trace_b
         pytest.param("年金", "us-annuity-sales-2025", id="chinese-word"),
     ],
 )
-def test_find(article_build: Path, wanted: str, first: str) -> None:
-    assert find(open_store(article_build), wanted)[0].claim == first
+def test_find(curated_build: Path, article_claims: set[str], wanted: str, first: str) -> None:
+    assert the_article_s(find(open_store(curated_build), wanted), article_claims)[0] == first
 
 
-def test_several_matches_best_first(article_build: Path) -> None:
-    hits = find(open_store(article_build), "75%")
-    assert [h.claim for h in hits] == [
-        "ai-stocks-share-of-sp500-returns",
-        "us-share-of-ai-vc-funding",
-        "us-share-of-global-private-ai-investment",
-    ]
-    stanford = find(open_store(article_build), "Stanford")
+def test_several_matches_best_first(curated_build: Path, article_claims: set[str]) -> None:
+    hits = find(open_store(curated_build), "75%")
+    assert the_article_s(hits, article_claims) == ARTICLE_75
+    stanford = find(open_store(curated_build), "Stanford")
     assert {h.claim for h in stanford} >= {"us-private-ai-investment-2024", "cn-private-ai-investment-2024"}
+
+
+def test_best_first_across_sources(three_sources: Path) -> None:
+    """The figure as written first, then the same value; quoted figures before the ones a report locates."""
+    assert [(h.claim, h.score, h.quoted) for h in find(open_store(three_sources), "345 billion")] == [
+        ("g-annuity-sales-9m", 90, False),
+        ("a-annuity-sales", 70, True),
+        ("b-annuity-sales", 70, True),
+    ]
+    assert [(h.claim, h.quoted) for h in find(open_store(three_sources), "1.5 trillion")] == [
+        ("a-gap", True),
+        ("b-gap", True),
+        ("g-gap", False),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -64,9 +113,12 @@ def test_parse_amount(text: str, amount: tuple[Decimal, str | None] | None) -> N
     assert parse_amount(text) == amount
 
 
-def test_evidence_of_a_figure(article_build: Path) -> None:
-    found, upstream = trace(open_store(article_build), "1091亿美元")
+def test_evidence_of_a_figure(curated_build: Path) -> None:
+    traced = trace(open_store(curated_build), "1091亿美元")
+    (found,) = from_source(traced)
+    (upstream,) = from_source(traced, "stanford-ai-index-2025")
     assert upstream.id == "aii-us-private-ai-investment-2024"  # the report's 109.08 billion, within 0.5 %
+    assert traced.index(found) < traced.index(upstream)  # as written before the same value
     assert (found.value, found.unit, found.period, found.kind) == (Decimal("109100000000"), "USD", "2024", "fact")
     assert found.quote == "美国垄断了1091亿美元"
     text = found.sentence or ""
@@ -79,45 +131,53 @@ def test_evidence_of_a_figure(article_build: Path) -> None:
     assert "1091亿美元" in found.sentence_zh
 
 
-def test_its_sparql_fetches_it(article_build: Path) -> None:
-    found = trace(open_store(article_build), "3万亿美元")[0]
-    rows = run_query(open_store(article_build), found.sparql).records()
+def test_its_sparql_fetches_it(curated_build: Path) -> None:
+    (found,) = from_source(trace(open_store(curated_build), "3万亿美元"))
+    rows = run_query(open_store(curated_build), found.sparql).records()
     assert rows and rows[0]["text"] == "3万亿美元" and rows[0]["value"] == Decimal("3000000000000")
 
 
-def test_flows_it_supports(article_build: Path) -> None:
-    found = trace(open_store(article_build), "3450亿美元")[0]
+def test_flows_it_supports(curated_build: Path) -> None:
+    (found,) = from_source(trace(open_store(curated_build), "3450亿美元"))
     assert found.flow is not None
     assert (found.flow["funder"]["id"], found.flow["recipient"]["id"]) == ("us-retirees", "us-life-insurers")
 
 
-def test_nothing_found_lists_closest(runner: CliRunner, article_build: Path) -> None:
+def test_nothing_found_lists_closest(runner: CliRunner, curated: Curated) -> None:
     with pytest.raises(TraceError, match=r"closest figures: .*1091亿美元"):
-        trace(open_store(article_build), "1099亿美元")
-    result = runner.invoke(app, ["trace", "1099亿美元", "--build", str(article_build)])
+        trace(open_store(curated.build), "1099亿美元")
+    result = runner.invoke(app, ["trace", "1099亿美元", *curated.options()])
     assert result.exit_code == 1 and "closest figures" in result.output
 
 
-def test_trace_text_and_json(runner: CliRunner, article_build: Path) -> None:
-    text = runner.invoke(app, ["trace", "75%", "--no-colour", "--build", str(article_build)])
-    assert text.exit_code == 0
-    assert text.output.count("(1 of 3)") == 1 and "(3 of 3)" in text.output
-    assert "«75%»" in text.output and "\x1b[" not in text.output
-    coloured = runner.invoke(app, ["trace", "75%", "--colour", "--build", str(article_build)])
-    assert "\x1b[1;33m75%\x1b[0m" in coloured.output
-    data = json.loads(runner.invoke(app, ["trace", "75%", "--format", "json", "--build", str(article_build)]).stdout)
-    assert len(data) == 3
+def test_trace_text_and_json(
+    runner: CliRunner, curated: Curated, curated_dataset: Dataset, article_claims: set[str]
+) -> None:
+    matches = len(find(open_store(curated.build), "75%"))  # the article's three, and any other source's
+    every = [*curated.options(), "--limit", "0"]
+    data = json.loads(runner.invoke(app, ["trace", "75%", "--format", "json", *every]).stdout)
+    assert len(data) == matches
+    assert [item["id"] for item in data if item["id"] in article_claims] == ARTICLE_75
     for item in data:
         assert {"id", "start", "end", "quote", "value", "unit"} <= set(item)
         assert item["value"] == "75" and item["unit"] == "percent"
-        source_text = (Path(__file__).parent.parent / "data/sources/article-zh.txt").read_text(encoding="utf-8")
+    quoted = [item for item in data if item["start"] is not None]  # a report's figure is located, not quoted
+    assert set(ARTICLE_75) <= {item["id"] for item in quoted}
+    for item in quoted:
+        source_text = curated_dataset.texts[item["source"]["id"]]  # offsets in the figure's own text
         assert source_text[item["start"] : item["end"]] == "75%"
         assert source_text[item["quote_start"] : item["quote_end"]] == item["quote"]
+    text = runner.invoke(app, ["trace", "75%", "--no-colour", *every])
+    assert text.exit_code == 0
+    assert text.output.count("(1 of ") == 1 and f"({matches} of {matches})" in text.output
+    assert text.output.count("«75%»") == len(quoted) and "\x1b[" not in text.output
+    coloured = runner.invoke(app, ["trace", "75%", "--colour", *every])
+    assert coloured.output.count("\x1b[1;33m75%\x1b[0m") == len(quoted)
 
 
-def test_every_figure_of_the_article_traces(article_build: Path, article) -> None:  # type: ignore[no-untyped-def]
-    store = open_store(article_build)
-    figures = [c for source, c in article.claims() if c.quantity and source == "article-zh"]
+def test_every_figure_of_the_article_traces(curated_build: Path, curated_dataset: Dataset) -> None:
+    store = open_store(curated_build)
+    figures = [c for source, c in curated_dataset.claims() if c.quantity and source == ARTICLE]
     assert len(figures) == 62
     for claim in figures:
         assert claim.id in [e.id for e in trace(store, claim.quantity.text)], claim.id
@@ -139,21 +199,22 @@ def test_every_figure_of_the_article_traces(article_build: Path, article) -> Non
     ],
 )
 def test_trace_follows_the_chain_to_the_report(
-    runner: CliRunner, article_build: Path, figure: str, upstream: str, upstream_text: str, verdict: str
+    runner: CliRunner, curated: Curated, figure: str, upstream: str, upstream_text: str, verdict: str
 ) -> None:
-    found = trace(open_store(article_build), figure)[0]
+    (found,) = from_source(trace(open_store(curated.build), figure))
     (link,) = found.upstream
     assert (link["claim"].id, link["claim"].text, link["verdict"]) == (upstream, upstream_text, verdict)
     assert link["claim"].locator  # a report's figure is located, not quoted
-    text = runner.invoke(app, ["trace", figure, "--no-colour", "--build", str(article_build)]).output
+    text = runner.invoke(app, ["trace", figure, "--no-colour", *curated.options()]).output
     assert f"verdict  {verdict}: " in text and upstream in text
-    data = json.loads(runner.invoke(app, ["trace", figure, "--format", "json", "--build", str(article_build)]).stdout)
-    assert data[0]["upstream"][0]["verdict"] == verdict
-    assert data[0]["upstream"][0]["claim"]["id"] == upstream
+    data = json.loads(runner.invoke(app, ["trace", figure, "--format", "json", *curated.options()]).stdout)
+    (mine,) = [item for item in data if item["id"] == found.id]
+    assert mine["upstream"][0]["verdict"] == verdict
+    assert mine["upstream"][0]["claim"]["id"] == upstream
 
 
-def test_trace_shows_the_report_address(runner: CliRunner, article_build: Path) -> None:
-    text = runner.invoke(app, ["trace", "12倍", "--no-colour", "--build", str(article_build)]).output
+def test_trace_shows_the_report_address(runner: CliRunner, curated: Curated) -> None:
+    text = runner.invoke(app, ["trace", "12倍", "--no-colour", *curated.options()]).output
     assert "page 252, figure 4.3.8" in text and "hai_ai_index_report_2025.pdf" in text
     assert "12倍 (12 times, 2024) vs 11.7 times (11.7 times, 2024)" in text
 
@@ -185,25 +246,27 @@ def test_parse_amount_is_linear_on_any_text(text: str) -> None:
     assert time.perf_counter() - started < 0.05
 
 
-def test_the_best_matches_and_how_many_more(runner: CliRunner, article_build: Path) -> None:
-    text = runner.invoke(app, ["trace", "75%", "--limit", "1", "--no-colour", "--build", str(article_build)])
+def test_the_best_matches_and_how_many_more(runner: CliRunner, three_sources: Path) -> None:
+    def kg_trace(*args: str) -> Result:
+        return runner.invoke(
+            app, ["trace", "1.5 trillion", *args, "--data", str(COMPARE), "--build", str(three_sources)]
+        )
+
+    text = kg_trace("--limit", "1", "--no-colour")
     assert text.exit_code == 0
     assert "(1 of 3)" in text.stdout and "(2 of 3)" not in text.stdout
     assert text.stdout.rstrip().endswith("… and 2 more; --limit 0 for all")
-    every = runner.invoke(app, ["trace", "75%", "--limit", "0", "--no-colour", "--build", str(article_build)])
+    every = kg_trace("--limit", "0", "--no-colour")
     assert "(3 of 3)" in every.stdout and "more; --limit 0" not in every.stdout
-    data = runner.invoke(app, ["trace", "75%", "--limit", "2", "--format", "json", "--build", str(article_build)])
+    data = kg_trace("--limit", "2", "--format", "json")
     assert len(json.loads(data.stdout)) == 2 and "… and 1 more; --limit 0 for all" in data.stderr
-    wrong = runner.invoke(app, ["trace", "75%", "--limit", "-1", "--build", str(article_build)])
+    wrong = kg_trace("--limit", "-1")
     assert wrong.exit_code == 2 and "--limit takes a whole number of 0 (all) or more" in wrong.stderr
 
 
-def test_trace_best_counts_every_match(article_build: Path) -> None:
-    traced = trace_best(open_store(article_build), "75%", limit=2)
-    assert traced.matches == 3 and [e.id for e in traced.found] == [
-        "ai-stocks-share-of-sp500-returns",
-        "us-share-of-ai-vc-funding",
-    ]
+def test_trace_best_counts_every_match(three_sources: Path) -> None:
+    traced = trace_best(open_store(three_sources), "1.5 trillion", limit=2)
+    assert traced.matches == 3 and [e.id for e in traced.found] == ["a-gap", "b-gap"]
 
 
 def test_names_in_one_language_are_traced(tmp_path: Path) -> None:

@@ -24,16 +24,15 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from benchmarks.viz_layout import MEASURE_LABELS, copy_article, overlaps, screen_corpus
+from benchmarks.viz_layout import MEASURE_LABELS, overlaps, screen_corpus
 from kg.cli import app
 from kg.figures import figures
 from kg.flows import Actor, Flow, UnknownSource, flows, funding_graph
-from kg.load import DEFAULT_DATA
 from kg.rebuild import rebuild
 from kg.store import open_store
 from kg.trace import evidence
 from kg.viz import SOURCE_COLOURS, build_page, context_segments, draw, json_for_html, period_words, render, write_page
-from tests.conftest import FIXTURES
+from tests.conftest import ARTICLE, COPY, FIXTURES
 
 CHROMIUM = os.environ.get("KG_CHROMIUM", "/usr/bin/chromium")  # Debian's; never Playwright's download
 CHROMIUM_ARGS = [
@@ -46,7 +45,6 @@ CHROMIUM_ARGS = [
 ]
 SCRIPT_PAYLOAD = "<script>window.__xss=1</script>"
 IMAGE_PAYLOAD = '<img src=x onerror="window.__xss=1">'
-ARTICLE = "article-zh"
 ANNUITIES = f"{ARTICLE}.us-annuity-sales-2025"  # an arrow's id: source.claim, as the claim's IRI
 
 
@@ -55,18 +53,6 @@ def page_data(page: str) -> dict[str, Any]:
     match = re.search(r'<script type="application/json" id="kg-data">(.*?)</script>', page, flags=re.DOTALL)
     assert match, "the page carries no data"
     return json.loads(match[1])  # type: ignore[no-any-return]
-
-
-@pytest.fixture(scope="module", params=["shipped", "with-a-copy"])
-def curated_build(
-    request: pytest.FixtureRequest, article_build: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Path:
-    """The shipped data as it is, and again with the article copied as source article-zh-copy."""
-    if request.param == "shipped":
-        return article_build
-    folder = tmp_path_factory.mktemp("with-a-copy")
-    rebuild(copy_article(DEFAULT_DATA, folder / "data"), folder / "build")
-    return folder / "build"
 
 
 @pytest.fixture(scope="module")
@@ -170,8 +156,8 @@ def test_clicks_carry_the_evidence_that_tracing_shows(curated_build: Path, artic
     assert upstream["period"] == "Jan–Sep 2025" and "Wall Street Journal" in upstream["source"]  # 2025-01/2025-09
 
 
-def test_context_counts_code_points_not_utf16(article_build: Path) -> None:
-    found = evidence(open_store(article_build), "us-annuity-sales-2025")
+def test_context_counts_code_points_not_utf16(curated_build: Path) -> None:
+    found = evidence(open_store(curated_build), "us-annuity-sales-2025")
     assert found.sentence and found.sentence_start is not None and found.start is not None
     shifted = "𝟘" + found.sentence  # a character outside the BMP before the figure
     found.sentence, found.sentence_start = shifted, found.sentence_start - 1
@@ -697,9 +683,9 @@ def test_sources_tick_on_and_off(visit: Any, corpus_build: Path, tmp_path: Path)
         return {edge_id.split(".")[0] for edge_id in ids}
 
     everything = visible_sources()
-    assert {"article-zh", "article-zh-copy", "wire-en", "bao-zh"} <= everything
-    page.uncheck("#legend-sources input[data-source='article-zh-copy']")
-    assert visible_sources() == everything - {"article-zh-copy"}
+    assert {ARTICLE, COPY, "wire-en", "bao-zh"} <= everything
+    page.uncheck(f"#legend-sources input[data-source='{COPY}']")
+    assert visible_sources() == everything - {COPY}
     page.click("#sources-none")
     assert visible_sources() == set()
     page.check("#legend-sources input[data-source='bao-zh']")

@@ -168,7 +168,10 @@ class Flows:
                     continue
                 taken.add((flow.funder, flow.recipient))
                 found.append(flow)
-                if self.names.type_of(flow.recipient) in ("project", "company") and flow.recipient in self.names.new:
+                # a project, known or new, is what "the project" says next; a company only when new (the
+                # vehicle of a deal), never a known one such as Meta
+                kind = self.names.type_of(flow.recipient)
+                if kind == "project" or (kind == "company" and flow.recipient in self.names.new):
                     self._project = flow.recipient
         return found
 
