@@ -9,8 +9,8 @@ traceback. A few of the mutants also go through `kg build` as a user runs it.
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -57,7 +57,10 @@ mutation = st.one_of(
 )
 
 
-def _mutate(text: str, how: tuple[str, int, object]) -> str:
+Mutation = tuple[str, int, object]
+
+
+def _mutate(text: str, how: Mutation) -> str:
     kind, at, what = how
     at %= max(len(text), 1)
     if kind == "cut":
@@ -78,8 +81,10 @@ def _mutate(text: str, how: tuple[str, int, object]) -> str:
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.sampled_from(FILES), st.lists(mutation, min_size=1, max_size=3))
-def test_a_mutated_file_loads_or_says_why_in_lines(tmp_path_factory: object, name: str, mutations: list) -> None:  # type: ignore[type-arg]
-    data = Path(tmp_path_factory.mktemp("data")) / "data"  # type: ignore[attr-defined]
+def test_a_mutated_file_loads_or_says_why(
+    tmp_path_factory: pytest.TempPathFactory, name: str, mutations: list[Mutation]
+) -> None:
+    data = tmp_path_factory.mktemp("data") / "data"
     shutil.copytree(MINI, data, ignore=shutil.ignore_patterns("expected*"))
     path = data / name
     text = path.read_text(encoding="utf-8")
@@ -96,8 +101,8 @@ def test_a_mutated_file_loads_or_says_why_in_lines(tmp_path_factory: object, nam
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.sampled_from(FILES), mutation)
-def test_kg_build_on_a_mutant_exits_0_or_2_in_one_line_a_problem(tmp_path_factory: object, name: str, how: tuple) -> None:  # type: ignore[type-arg]
-    folder = Path(tmp_path_factory.mktemp("hostile"))  # type: ignore[attr-defined]
+def test_kg_build_on_a_mutant_exits_0_or_2(tmp_path_factory: pytest.TempPathFactory, name: str, how: Mutation) -> None:
+    folder = tmp_path_factory.mktemp("hostile")
     data = folder / "data"
     shutil.copytree(MINI, data, ignore=shutil.ignore_patterns("expected*"))
     (data / name).write_text(_mutate((data / name).read_text(encoding="utf-8"), how), encoding="utf-8")
