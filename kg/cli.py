@@ -152,7 +152,11 @@ def build(
 
 Sources = Annotated[
     list[str] | None,
-    typer.Option("--source", help="Only this source id (e.g. article-zh); give it again for more.", show_default=False),
+    typer.Option(
+        "--source",
+        help="Only this source id (e.g. article-zh); repeat it or separate ids with commas.",
+        show_default=False,
+    ),
 ]
 
 
@@ -190,8 +194,9 @@ def figures(
     with known_errors():
         records = list_figures(_open_built(build_dir, data))
     if source:
-        _known_sources({r["source"] for r in records}, source)
-        records = [r for r in records if r["source"] in source]
+        wanted = source_ids(source)
+        _known_sources({r["source"] for r in records}, wanted)
+        records = [r for r in records if r["source"] in wanted]
     if fmt is TableFormat.json:
         text = to_json(records) + "\n"
     elif fmt is TableFormat.csv:
@@ -210,6 +215,11 @@ def figures(
         metadata = output.with_name(output.name + "-metadata.json")
         _write(metadata, to_json(csvw_metadata(output.name, FIGURE_FIELDS)) + "\n")
         typer.echo(f"wrote {len(records)} figures to {output}, described in CSVW by {metadata}", err=True)
+
+
+def source_ids(options: list[str]) -> list[str]:
+    """The source ids of --source options, each given once or several times, or comma-separated."""
+    return [part.strip() for option in options for part in option.split(",") if part.strip()]
 
 
 def _known_sources(known: set[str], wanted: list[str]) -> None:
@@ -271,7 +281,7 @@ def export(
 
     store = _open_built(build_dir, data)
     try:
-        chosen = graphs(store, source or (), findings=findings)
+        chosen = graphs(store, source_ids(source or []), findings=findings)
     except ExportError as err:
         fail(str(err))
     buffer = io.BytesIO()
@@ -459,7 +469,7 @@ def _open_flows(data: Path, build_dir: Path, source: list[str] | None) -> tuple[
         store = open_store(build_dir, data)
     if source is None:
         return store, actors(store), None
-    wanted = [part.strip() for option in source for part in option.split(",") if part.strip()]
+    wanted = source_ids(source)
     if not wanted:
         fail("--source needs at least one source id")
     try:

@@ -41,6 +41,7 @@ from pyoxigraph import Store
 from kg.check import ABOUT_TOLERANCE, _fmt, _interval, verdict
 from kg.figures import Figure, period_scope, subject_scope, topic_scope
 from kg.store import select
+from kg.terms import UNIT_IRIS
 
 #: What each verdict means; `kg compare --verdict` takes these names.
 VERDICTS = {
@@ -56,23 +57,10 @@ VERDICTS = {
 SHOWN = 12  # figures shown per comparison (text, and a finding's message); the rest are counted
 #: Units whose figures add up over the members of a group (money, counts, power, energy); shares,
 #: multiples, growth rates and prices do not.
-ADDITIVE = {
-    "USD",
-    "CNY",
-    "EUR",
-    "GBP",
-    "JPY",
-    "HKD",
-    "KRW",
-    "TWD",
+ADDITIVE = {code for code, iri in UNIT_IRIS.items() if "/CCY_" in iri} | {
     "count",
-    "GW",
-    "MW",
-    "kW",
-    "TWh",
-    "GWh",
-    "MWh",
-    "kWh",
+    *("GW", "MW", "kW"),
+    *("TWh", "GWh", "MWh", "kWh"),
 }
 HEDGE_WORDS = {
     "none": "unhedged",
