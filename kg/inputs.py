@@ -14,6 +14,7 @@ data to RDF): a change of code that changes the graph makes every build stale to
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ BUILDER = (
     ONTOLOGY,
     *(PACKAGE / f"{name}.py" for name in ("build", "terms", "models", "load", "figures", "check", "compare")),
 )
+MANIFEST = "manifest.json"  # in each generation: what it was built from (written by kg.rebuild)
 MAX_DEPTH = 8  # folders under sources/ followed at most this deep (a loop of links ends here)
 
 
@@ -125,3 +127,25 @@ def digest_of(*parts: object) -> str:
     for part in parts:
         digest.update(repr(part).encode("utf-8") + b"\0")
     return digest.hexdigest()
+
+
+def is_stale(data_dir: Path, build_dir: Path) -> bool:
+    """Whether the current build was made from other data than ``data_dir`` holds now (by content).
+
+    Every command asks this before it answers, so it reads only the manifest's head (not the claims
+    indexes a build needs) and imports nothing heavy.
+    """
+    from kg.buildfolder import FORMAT, current
+
+    generation = current(build_dir)
+    try:
+        plain = json.loads((generation / MANIFEST).read_bytes()) if generation is not None else {}
+        built = {raw[0]: Input.from_list(raw) for raw in plain["inputs"]}
+        if plain["format"] != FORMAT or plain["builder"] != builder_digest():
+            return True
+        if plain["data"] != str(Path(data_dir).resolve()):
+            return True
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        return True  # no build, or one of another format: build
+    now = inventory(data_dir, built)
+    return {p: i.sha256 for p, i in now.items()} != {p: i.sha256 for p, i in built.items()}

@@ -41,14 +41,14 @@ from kg.build import FINDINGS_GRAPH, claim_sources, default_quads, finding_node,
 from kg.buildfolder import FORMAT, BuildFolderError, check_ours, current, locked, publish, staging
 from kg.check import Finding
 from kg.figures import figure_of
-from kg.inputs import CATALOGUE, Input, builder_digest, digest_of, inventory
+from kg.inputs import CATALOGUE, MANIFEST, Input, builder_digest, digest_of, inventory
 from kg.load import ClaimsIndex, load_dataset, paused_gc, read_claims_file
 from kg.models import Claim, Dataset, Span
 from kg.recheck import State, figure_row, recheck
 from kg.terms import PREFIXES, actor_iri, claim_iri, graph_iri, instrument_iri, metric_iri, source_iri
 
 DEFAULT_BUILD = Path("build")
-STORE, GRAPHS, MANIFEST, SUMMARY = "store", "graphs", "manifest.json", "summary.json"
+STORE, GRAPHS, SUMMARY = "store", "graphs", "summary.json"
 DEFAULT = "default"  # the default graph's name among the graphs; no source may take the id
 MAX_TABLES = 400  # table files a store may have before a build compacts it
 RESERVED = {DEFAULT, FINDINGS_GRAPH}
@@ -177,18 +177,6 @@ class _Before:
             return None
         state = State.read(generation)
         return cls(generation, manifest, state) if state is not None else None
-
-
-def is_stale(data_dir: Path, build_dir: Path) -> bool:
-    """Whether the current build was made from other data than ``data_dir`` holds now (by content)."""
-    generation = current(build_dir)
-    manifest = Manifest.read(generation) if generation is not None else None
-    if manifest is None or manifest.builder != builder_digest():
-        return True
-    if manifest.data != str(Path(data_dir).resolve()):
-        return True
-    now = inventory(data_dir, manifest.inputs)
-    return {p: i.sha256 for p, i in now.items()} != {p: i.sha256 for p, i in manifest.inputs.items()}
 
 
 def _unchanged_files(previous: Manifest, inputs: dict[str, Input]) -> dict[str, ClaimsIndex]:

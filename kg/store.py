@@ -32,9 +32,11 @@ def open_store(build_dir: Path, data_dir: Path | None = None) -> Store:
 
     check_ours(build_dir)  # a folder kg did not make is neither read as a build nor written to
     if data_dir is not None:
-        from kg.rebuild import is_stale, rebuild
+        from kg.inputs import is_stale
 
         if is_stale(data_dir, build_dir):
+            from kg.rebuild import rebuild  # heavy: only when a build is due
+
             rebuild(data_dir, build_dir)
     generation = current(build_dir)
     if generation is None:

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from pyoxigraph import Literal, NamedNode
 
-from kg.rebuild import is_stale, rebuild
+from kg.inputs import is_stale
+from kg.rebuild import rebuild
 from kg.store import StoreError, compact_term, open_store, select
 from tests.conftest import MINI
 
