@@ -579,11 +579,11 @@ def run_checks(store: Store, build_dir: Path | None = None, *, shacl: bool = Tru
 def recorded_findings(build_dir: Path) -> list[Finding]:
     """What the checks found when the current build was made (kept with it: see kg.recheck)."""
     from kg.buildfolder import current
-    from kg.recheck import State
+    from kg.recheck import read_findings
 
     generation = current(build_dir)
-    state = State.read(generation) if generation is not None else None
-    return [finding for finding, _ in state.findings] if state is not None else []
+    kept = read_findings(generation) if generation is not None else None
+    return [finding for finding, _ in kept or []]
 
 
 def claim_iris(store: Store) -> dict[str, str]:

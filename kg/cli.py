@@ -146,7 +146,8 @@ def build(
         f"built {summary.claims} claims ({summary.figures} figures, {summary.flows} funding flows), "
         f"{summary.actors} actors, {summary.sources} sources: {summary.quads} quads in "
         f"{summary.graphs_made + summary.graphs_kept} graphs ({summary.graphs_made} made, {summary.graphs_kept} kept)\n"
-        f"  {build_dir / 'current'} -> {summary.generation.name}: store/, graphs/, checks.json, summary.json\n"
+        f"  {build_dir / 'current'} -> {summary.generation.name}: "
+        "store/, graphs/, figures.json, checks.json, summary.json\n"
     )
 
 

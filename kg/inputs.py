@@ -14,12 +14,13 @@ data to RDF): a change of code that changes the graph makes every build stale to
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+
+import orjson
 
 CATALOGUE = ("sources.yaml", "actors.yaml", "vocabulary.yaml")
 PACKAGE = Path(__file__).resolve().parent
@@ -139,7 +140,7 @@ def is_stale(data_dir: Path, build_dir: Path) -> bool:
 
     generation = current(build_dir)
     try:
-        plain = json.loads((generation / MANIFEST).read_bytes()) if generation is not None else {}
+        plain = orjson.loads((generation / MANIFEST).read_bytes()) if generation is not None else {}
         built = {raw[0]: Input.from_list(raw) for raw in plain["inputs"]}
         if plain["format"] != FORMAT or plain["builder"] != builder_digest():
             return True

@@ -14,7 +14,8 @@ A generation holds::
     store/                  the Oxigraph store the commands open
     graphs/default.trig     the default graph: ontology, actors, sources and their texts, vocabulary
     graphs/<source>.trig    one file per source's named graph, byte-identical for the same input
-    checks.json             every source's figures as the checks read them, and every finding (kg.recheck)
+    figures.json            every source's figures as the checks read them (kg.recheck)
+    checks.json             every finding, with the node it has in the findings graph
     manifest.json           what it was built from: inputs with digests, claims files' indexes, graphs
     summary.json            counts, for people and scripts
 

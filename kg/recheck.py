@@ -8,8 +8,10 @@ and runs the checks (:func:`kg.check.analyse`) on just the figures of those scop
 finding is kept as it was. So adding one article to a large corpus checks about that article's
 neighbourhood, and the findings equal those of a full build (tests/test_rebuild.py).
 
-The state lives in ``checks.json`` of the generation (read and written with orjson: a large
-corpus has ~100,000 figures, and the standard library's json took over a second each way).
+The state lives in two files of the generation: ``figures.json`` (the figures by source) and
+``checks.json`` (the findings), so that ``kg check``, which shows the findings, reads only those.
+Both are read and written with orjson: a large corpus has ~100,000 figures, and the standard
+library's json took over a second each way.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from kg import arithmetic
 from kg.check import CHECK_ORDER, Finding, GraphCheck, analyse, check_texts, integrity
 from kg.figures import Figure, scopes_of
 
-STATE = "checks.json"
+FIGURES, FINDINGS = "figures.json", "checks.json"
 _FIELDS = [f.name for f in fields(Figure)]
 _VALUES = {"value", "low", "high"}
 _TUPLES = {"subjects", "attributed_to"}
@@ -58,20 +60,27 @@ class State:
 
     @classmethod
     def read(cls, generation: Path) -> State | None:
+        """The state a build kept, or None where it is missing or unreadable."""
+        findings = read_findings(generation)
         try:
-            plain = orjson.loads((generation / STATE).read_bytes())
-            findings = [(Finding.from_json(f), node) for f, node in plain["findings"]]
-            return cls(plain["figures"], plain["quotes"], findings)
+            plain = orjson.loads((generation / FIGURES).read_bytes())
+            return cls(plain["figures"], plain["quotes"], findings) if findings is not None else None
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
     def write(self, generation: Path) -> None:
-        plain = {
-            "figures": self.figures,
-            "quotes": self.quotes,
-            "findings": [(f.as_json(), node) for f, node in self.findings],
-        }
-        (generation / STATE).write_bytes(orjson.dumps(plain))
+        (generation / FIGURES).write_bytes(orjson.dumps({"figures": self.figures, "quotes": self.quotes}))
+        findings = [(f.as_json(), node) for f, node in self.findings]
+        (generation / FINDINGS).write_bytes(orjson.dumps({"findings": findings}))
+
+
+def read_findings(generation: Path) -> list[tuple[Finding, str]] | None:
+    """The findings a build kept, each with the IRI of its node; None where they are missing or unreadable."""
+    try:
+        plain = orjson.loads((generation / FINDINGS).read_bytes())
+        return [(Finding.from_json(f), node) for f, node in plain["findings"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def recheck(
