@@ -523,18 +523,19 @@ def check_shapes(build_dir: Path) -> Iterator[Finding]:
 
 
 def check_compare(
-    figures: Mapping[str, Figure], groups: Mapping[str, Iterable[str]] | None = None
+    figures: Mapping[str, Figure], groups: Mapping[str, Iterable[str]] | None = None, kinds: Iterable[str] = ()
 ) -> Iterator[Finding]:
     """What two or more sources say of one fact (:func:`kg.compare.compare`), one finding per comparison.
 
     agree passes and disagree warns; a near match (the same number for another period or of
     other subjects) warns, since one of the two may be mislabelled; a group beside its members
     warns only where the members add up to more than the group; the rest pass (a departure from a
-    report figure is already a fidelity finding).
+    report figure is already a fidelity finding). ``kinds`` keeps the comparisons keyed on those
+    kinds of scope (:data:`kg.compare.SCOPE_KINDS`); none given, all.
     """
-    from kg.compare import compare
+    from kg.compare import SCOPE_KINDS, compare
 
-    for comparison in compare(figures, groups):
+    for comparison in compare(figures, groups, kinds=set(kinds) or SCOPE_KINDS):
         summary = comparison.summary()
         yield Finding(
             "compare", comparison.status, comparison.claims, summary, (), comparison.verdict, comparison.scope

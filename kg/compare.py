@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter, defaultdict
-from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -178,15 +178,23 @@ class Comparison:
         }
 
 
+#: The kinds of scope a comparison is keyed on (kg.figures.scopes_of): one subject, metric and period;
+#: one subject and metric over periods; one metric and period over subjects; one report figure.
+SCOPE_KINDS = frozenset({"topic", "subject", "period", "upstream"})
+
+
 def compare(
     figures: Mapping[str, Figure] | Iterable[Figure],
     groups: Mapping[str, Iterable[str]] | None = None,
     outlets: Mapping[str, str] | None = None,
+    kinds: Collection[str] = SCOPE_KINDS,
 ) -> list[Comparison]:
     """Every comparison of the figures, ordered by subject, metric and period.
 
     ``groups`` maps a group actor's id to its members' ids (:func:`read_groups`); ``outlets`` a
-    source id to the name its lines show (:func:`read_outlets`).
+    source id to the name its lines show (:func:`read_outlets`). ``kinds`` keeps only the
+    comparisons keyed on those kinds of scope: a build that rechecks one metric and period over
+    its many subjects needs none of the others, which would cost it most of the time.
     """
     every = list(figures.values()) if isinstance(figures, Mapping) else list(figures)
     named = _Named(outlets or {})
@@ -194,13 +202,16 @@ def compare(
     topics = _group(measured, lambda f: (f.subjects, f.metric, f.period))
     counted = [f for f in measured if f.rank != "deprecated"]
     contains = _containment(groups or {})
-    found = [
-        *_same_topic(topics, named),
-        *_same_number(counted, named, "different-period"),
-        *_same_number(counted, named, "different-subject", contains),
-        *_within_groups(topics, contains, named),
-        *_same_report(every, named),
-    ]
+    found: list[Comparison] = []
+    if "topic" in kinds:
+        found += _same_topic(topics, named)
+    if "subject" in kinds:
+        found += _same_number(counted, named, "different-period")
+    if "period" in kinds:
+        found += _same_number(counted, named, "different-subject", contains)
+        found += _within_groups(topics, contains, named)
+    if "upstream" in kinds:
+        found += _same_report(every, named)
     return sorted(found, key=_order)
 
 

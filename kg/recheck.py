@@ -25,7 +25,7 @@ from typing import Any
 import orjson
 
 from kg import arithmetic
-from kg.check import CHECK_ORDER, Finding, GraphCheck, analyse, check_texts, integrity
+from kg.check import CHECK_ORDER, Finding, GraphCheck, analyse, check_compare, check_texts, integrity
 from kg.figures import Figure, scopes_of
 
 FIGURES, FINDINGS = "figures.json", "checks.json"
@@ -102,8 +102,14 @@ def recheck(
         changed = [row for s in made for rows in (previous.figures.get(s, []), figures.get(s, [])) for row in rows]
         scopes = _touched(changed, figures)
         kept = [f for f, _ in previous.findings if f.scope and f.scope not in scopes and f.check in _ANALYSED]
-        near = _figures(_neighbourhood(scopes, figures))
-        found = kept + [f for f in analyse(near, groups) if f.scope in scopes]
+        # one metric in one period over its subjects can hold much of a corpus: only the comparisons
+        # keyed on it run over those figures; every other check runs on the narrower neighbourhood
+        wide = {scope for scope in scopes if scope[0] == "period"}
+        near = _figures(_neighbourhood(scopes - wide, figures))
+        found = kept + [f for f in analyse(near, groups) if f.scope in scopes - wide]
+        if wide:
+            across = _figures(_neighbourhood(wide, figures))
+            found += [f for f in check_compare(across, groups, kinds=("period",)) if f.scope in wide]
         found += _passes(found)
     # the loader checked every quote against its text: a build counts them (kg check --full reads the store)
     return order([*check_texts(texts), *integrity(GraphCheck(n, []) for n in quotes.values()), *found])
