@@ -105,8 +105,9 @@ def recheck(
         # one metric in one period over its subjects can hold much of a corpus: only the comparisons
         # keyed on it run over those figures; every other check runs on the narrower neighbourhood
         wide = {scope for scope in scopes if scope[0] == "period"}
-        near = _figures(_neighbourhood(scopes - wide, figures))
-        found = kept + [f for f in analyse(near, groups) if f.scope in scopes - wide]
+        narrow = scopes - wide
+        near = _figures(_neighbourhood(narrow, figures))
+        found = kept + [f for f in analyse(near, groups) if f.scope in narrow]
         if wide:
             across = _figures(_neighbourhood(wide, figures))
             found += [f for f in check_compare(across, groups, kinds=("period",)) if f.scope in wide]
