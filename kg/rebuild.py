@@ -16,7 +16,8 @@ A generation holds::
     graphs/<source>.trig    one file per source's named graph, byte-identical for the same input
     figures.json            every source's figures as the checks read them (kg.recheck)
     checks.json             every finding, with the node it has in the findings graph
-    manifest.json           what it was built from: inputs with digests, claims files' indexes, graphs
+    manifest.json           what it was built from: inputs with digests, graphs with theirs
+    indexes.json            what each claims file holds (ids, periods, …): where the next build starts
     summary.json            counts, for people and scripts
 
 The whole graph in one file (Turtle, N-Triples, N-Quads, TriG, JSON-LD) is written on demand by
@@ -36,6 +37,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+import orjson
 from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Store, serialize
 
 from kg.build import FINDINGS_GRAPH, claim_sources, default_quads, finding_node, source_quads
@@ -49,7 +51,7 @@ from kg.recheck import State, figure_row, recheck
 from kg.terms import PREFIXES, actor_iri, claim_iri, graph_iri, instrument_iri, metric_iri, source_iri
 
 DEFAULT_BUILD = Path("build")
-STORE, GRAPHS, SUMMARY = "store", "graphs", "summary.json"
+STORE, GRAPHS, INDEXES, SUMMARY = "store", "graphs", "indexes.json", "summary.json"
 DEFAULT = "default"  # the default graph's name among the graphs; no source may take the id
 MAX_TABLES = 400  # table files a store may have before a build compacts it
 RESERVED = {DEFAULT, FINDINGS_GRAPH}
@@ -88,30 +90,32 @@ class Manifest:
     indexes: dict[str, ClaimsIndex]
     graphs: dict[str, dict[str, Any]] = field(default_factory=dict)  # name → digest, quads
 
-    def write(self, path: Path) -> None:
-        plain = {
+    def write(self, generation: Path) -> None:
+        """Into ``manifest.json`` what every command's freshness test reads; the claims indexes apart."""
+        head = {
             "format": self.format,
             "builder": self.builder,
             "data": self.data,
             "inputs": [i.as_list() for i in self.inputs.values()],
-            "indexes": {p: i.model_dump() for p, i in self.indexes.items()},
             "graphs": self.graphs,
         }
-        path.write_text(json.dumps(plain, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        (generation / MANIFEST).write_bytes(orjson.dumps(head))
+        (generation / INDEXES).write_bytes(orjson.dumps({p: i.model_dump() for p, i in self.indexes.items()}))
 
     @classmethod
     def read(cls, generation: Path) -> Manifest | None:
         """The manifest of a generation, or None where it is missing or of another format."""
         try:
-            plain = json.loads((generation / MANIFEST).read_text(encoding="utf-8"))
+            plain = orjson.loads((generation / MANIFEST).read_bytes())
             if plain.get("format") != FORMAT:
                 return None
+            indexes = orjson.loads((generation / INDEXES).read_bytes())
             return cls(
                 format=plain["format"],
                 builder=plain["builder"],
                 data=plain["data"],
                 inputs={raw[0]: Input.from_list(raw) for raw in plain["inputs"]},
-                indexes={p: ClaimsIndex.model_validate(i) for p, i in plain["indexes"].items()},
+                indexes={p: ClaimsIndex.model_validate(i) for p, i in indexes.items()},
                 graphs=plain["graphs"],
             )
         except (OSError, ValueError, KeyError, TypeError):
@@ -261,7 +265,7 @@ def _make(
         store.flush()
     finally:
         del store
-    manifest.write(made / MANIFEST)
+    manifest.write(made)
     indexes = dataset.indexes.values()
     summary = {
         "claims": sum(len(i.claims) for i in indexes),
