@@ -188,16 +188,16 @@ def figures(
 
       kg figures --format csv -o figures.csv
     """
-    from kg.figures import FIGURE_FIELDS
+    from kg.figures import FIGURE_FIELDS, sources_with_claims
     from kg.figures import figures as list_figures
     from kg.output import to_csv, to_json, to_table
 
     with known_errors():
-        records = list_figures(_open_built(build_dir, data))
-    if source:
-        wanted = source_ids(source)
-        _known_sources({r["source"] for r in records}, wanted)
-        records = [r for r in records if r["source"] in wanted]
+        store = _open_built(build_dir, data)
+        wanted = source_ids(source or []) or None
+        if wanted:
+            _known_sources(sources_with_claims(store), wanted)
+        records = list_figures(store, wanted)
     if fmt is TableFormat.json:
         text = to_json(records) + "\n"
     elif fmt is TableFormat.csv:
@@ -224,7 +224,7 @@ def source_ids(options: list[str]) -> list[str]:
 
 
 def _known_sources(known: set[str], wanted: list[str]) -> None:
-    """Refuse a --source no figure comes from, naming those that exist."""
+    """Refuse a --source whose claims the graph does not hold, naming those it does."""
     unknown = [s for s in wanted if s not in known]
     if unknown:
         fail(f"no source {unknown[0]!r} in the graph; the sources are {', '.join(sorted(known))}")

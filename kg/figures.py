@@ -18,6 +18,7 @@ from pyoxigraph import Literal, NamedNode, Store
 
 from kg.models import Claim, Span
 from kg.store import select
+from kg.terms import PREFIXES, graph_iri
 
 FIGURE_FIELDS = (
     "id",
@@ -75,14 +76,25 @@ GROUP BY ?id ?value ?min ?max ?unit ?text ?hedge ?period ?metric ?kind ?source ?
 """
 
 
+def sources_with_claims(store: Store) -> set[str]:
+    """The ids of the sources whose claims the store holds: its named graphs but the findings'."""
+    namespace = PREFIXES["graph"]
+    ids = {g.value.removeprefix(namespace) for g in store.named_graphs() if isinstance(g, NamedNode)}
+    return ids - {"findings"}  # kg.build.FINDINGS_GRAPH (not imported: kg.build is heavy)
+
+
 def _split(joined: str | None) -> list[str]:
     return sorted(joined.split("|")) if joined else []
 
 
-def figures(store: Store) -> list[dict[str, Any]]:
-    """One record per figure, ordered by source and position; decimals stay :class:`Decimal`."""
+def figures(store: Store, sources: Iterable[str] | None = None) -> list[dict[str, Any]]:
+    """One record per figure (of ``sources`` only, if given), ordered by source and position.
+
+    Decimals stay :class:`Decimal`.
+    """
+    graphs = None if sources is None else [graph_iri(source) for source in sources]
     records = []
-    for row in select(store, _FIGURES):
+    for row in select(store, _FIGURES, graphs=graphs):
         records.append(
             {
                 "id": row["id"],

@@ -14,7 +14,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from kg.cli import app
-from kg.figures import FIGURE_FIELDS, figures
+from kg.figures import FIGURE_FIELDS, figures, sources_with_claims
 from kg.models import Dataset
 from kg.store import open_store
 from tests.conftest import ARTICLE, Curated
@@ -30,6 +30,24 @@ def test_every_figure_of_the_article(curated_build: Path, curated_dataset: Datas
         assert text[record["quote_start"] : record["quote_end"]] == record["quote"]
     starts = [r["start"] for r in records]
     assert starts == sorted(starts)
+
+
+def test_figures_of_some_sources_read_only_their_graphs(curated_build: Path) -> None:
+    store = open_store(curated_build)
+    every = figures(store)
+    sources = sources_with_claims(store)
+    assert ARTICLE in sources and "findings" not in sources
+    for source in [ARTICLE, sorted(sources - {ARTICLE})[0]]:
+        assert figures(store, [source]) == [r for r in every if r["source"] == source]
+    both = sorted(sources)[:2]
+    assert figures(store, both) == [r for r in every if r["source"] in both]
+    assert figures(store, ["no-such-source"]) == []
+
+
+def test_an_unknown_source_is_refused(runner: CliRunner, curated: Curated) -> None:
+    result = runner.invoke(app, ["figures", "--source", "no-such-source", *curated.options()])
+    assert result.exit_code == 2
+    assert "no source 'no-such-source' in the graph" in result.output and ARTICLE in result.output
 
 
 def test_json_has_the_promised_keys(runner: CliRunner, curated: Curated) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 
 from pyoxigraph import Literal, NamedNode, Store
 
-from kg.figures import figures
+from kg.figures import figures, sources_with_claims
 from kg.query import QueryError, QueryResult, QueryTimeout, run_query, serialize_result
 from kg.serve.web import DEFAULT_POLICY, HttpError, Request, Response, Site, json_response, page, redirect, render
 from kg.store import compact_term, select
@@ -130,9 +130,10 @@ def search(site: Site, request: Request, twin: bool) -> Response:
 def figure_list(site: Site, request: Request, twin: bool) -> Response:
     """``kg figures [--source ID]``: every figure, or those of one source."""
     source = request.arg("source") or None
-    records = site.cached("figures", lambda: figures(site.store()))
-    if source is not None:
-        records = [r for r in records if r["source"] == source]
+    if source is None:
+        records = site.cached("figures", lambda: figures(site.store()))
+    else:
+        records = [] if source not in sources_with_claims(site.store()) else figures(site.store(), [source])
         if not records:
             raise HttpError(404, f"no figures from a source {source!r}")
     return page(site, "figures.html", records, twin, source=source, shown=records[:MAX_ROWS_SHOWN])
