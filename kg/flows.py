@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from pyoxigraph import NamedNode, Store
 
 from kg.store import select
-from kg.terms import actor_iri
+from kg.terms import actor_iri, graph_iri
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -248,8 +248,8 @@ def flows(
         bindings["funderNode"] = NamedNode(actor_iri(funder))
     if recipient:
         bindings["recipientNode"] = NamedNode(actor_iri(recipient))
-    if source_ids is not None and len(source_ids) == 1:
-        bindings["source"] = next(iter(source_ids))  # one source: an index lookup, not a scan
+    # some sources: only their graphs beside the default graph are read (kg.store.select)
+    graphs = None if source_ids is None else [graph_iri(source) for source in source_ids]
     found = [
         Flow(
             claim=row["claim"],
@@ -264,8 +264,7 @@ def flows(
             hedge=row["hedge"],
             period=row["period"],
         )
-        for row in select(store, _FLOWS, bindings)
-        if source_ids is None or row["source"] in source_ids
+        for row in select(store, _FLOWS, bindings, graphs=graphs)
     ]
     return sorted(found, key=lambda f: (f.funder.id, f.recipient.id, f.claim, f.source))
 
