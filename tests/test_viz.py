@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import random
 import re
 from collections.abc import Iterator
@@ -34,15 +33,6 @@ from kg.trace import evidence
 from kg.viz import SOURCE_COLOURS, build_page, context_segments, draw, json_for_html, period_words, render, write_page
 from tests.conftest import ARTICLE, COPY, FIXTURES
 
-CHROMIUM = os.environ.get("KG_CHROMIUM", "/usr/bin/chromium")  # Debian's; never Playwright's download
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SCRIPT_PAYLOAD = "<script>window.__xss=1</script>"
 IMAGE_PAYLOAD = '<img src=x onerror="window.__xss=1">'
 ANNUITIES = f"{ARTICLE}.us-annuity-sales-2025"  # an arrow's id: source.claim, as the claim's IRI
@@ -445,25 +435,6 @@ def test_hostile_texts_stay_inside_the_json(hostile_build: Path) -> None:
 
 
 # --- in the browser ----------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    missing = None
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing = "the Python package playwright is not installed"
-    if missing is None and not Path(CHROMIUM).exists():
-        missing = f"{CHROMIUM} is missing (apt-get install chromium fonts-noto-cjk)"
-    if missing:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"browser tests must run in CI: {missing}")
-        pytest.skip(missing)
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 class Visit:

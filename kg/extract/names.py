@@ -29,7 +29,7 @@ from typing import Any
 
 import yaml
 
-from kg.extract.lexicon import words
+from kg.extract.lexicon import render_trie, trie_of, words
 from kg.extract.numbers import NOT_NAMES
 from kg.extract.text import Document, normalise
 from kg.models import Actor, ActorType, Label
@@ -100,29 +100,17 @@ _DEMONYMS = {
 
 def _trie_pattern(names: Sequence[str]) -> str:
     """One regex for many names, as a trie (fast), longest first; Latin names match whole words, any case."""
-    trie: dict[str, Any] = {}
-    for name in names:
-        node = trie
-        for char in name:
-            node = node.setdefault(char, {})
-        node[""] = {}
-
-    def render(node: dict[str, Any]) -> str:
-        branches = [re.escape(char) + render(child) for char, child in sorted(node.items()) if char]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 and len(branches[0]) == 1 else f"(?:{'|'.join(branches)})"
-        return f"(?:{body})?" if "" in node else body
-
+    trie = trie_of(names)
     # Latin letters match in any case; a name that starts or ends with one must not touch another.
     first = {c for name in names for c in (name[0], name[0].upper())}
     latin = "".join(sorted(re.escape(c) for c in first if c.isascii() and c.isalnum()))
     other = "".join(sorted(re.escape(c) for c in first if not (c.isascii() and c.isalnum())))
     alternatives = []
     if other:
-        alternatives.append(f"(?=[{other}])(?i:(?![a-z0-9])" + render(_ascii_only(trie, False)) + ")")
+        alternatives.append(f"(?=[{other}])(?i:(?![a-z0-9])" + render_trie(_ascii_only(trie, False)) + ")")
     if latin:
-        alternatives.append(f"(?<![A-Za-z0-9])(?=[{latin}])(?i:" + render(_ascii_only(trie, True)) + r"(?![a-z0-9]))")
+        body = render_trie(_ascii_only(trie, True))
+        alternatives.append(f"(?<![A-Za-z0-9])(?=[{latin}])(?i:" + body + r"(?![a-z0-9]))")
     return "|".join(alternatives)
 
 
