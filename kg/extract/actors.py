@@ -41,12 +41,13 @@ _BUILDER = re.compile(
     r"\s+(?:[a-z]+\s+)?([A-Z][\w&-]*(?:\s[A-Z][\w&-]*){0,2})\s+(?:data\s+cent(?:er|re)|campus|facility|plant|project)"
 )
 _FROM_AFTER = re.compile(r"\s+(?:in\s+[a-z]+\s+)?from\s+(?:(?:site\s+)?owners?\s+)?")
-_GROUP = re.compile(
+#: 三家公司, the three companies, both companies: the companies named before them.
+GROUP = re.compile(
     r"(?P<zh>[两二三四五六七八九])家(?:公司|企业|巨头)|(?<![A-Za-z])(?:the\s+)?(?P<en>two|three|four|five|both)\s+"
     r"(?:companies|firms|partners)(?![A-Za-z])",
     re.IGNORECASE,
 )
-_GROUP_SIZE = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "two": 2, "both": 2,
+GROUP_SIZE = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "two": 2, "both": 2,
                "three": 3, "four": 4, "five": 5}  # fmt: skip
 _VERB_FIRST = re.compile(r"\s*(?:will|would|is|are|has|have|had|was|were|plans|said|also)\s", re.IGNORECASE)
 _SCOPE = re.compile(r"(?i:world|global|全球|世界)")
@@ -119,7 +120,7 @@ class Subjects:
         built = [m.actor for m in in_clause if builder and m.start == end + builder.start(1) - end and not m.weak]
         giver = _FROM_AFTER.match(text, end)  # $5 billion from Crusoe: Crusoe's
         built += [m.actor for m in in_clause if giver and m.start == giver.end() and not m.weak]
-        group = _GROUP.search(text, clause_start, start) if not built else None
+        group = GROUP.search(text, clause_start, start) if not built else None
         if group:  # 三家公司, the three companies: the companies named before, the first of them first
             built += self._group(group)
         first: list[str] = [*respective, *built, *(self._owner(m) for m in before_pivot + nearest if not m.weak)]
@@ -157,7 +158,7 @@ class Subjects:
 
     def _group(self, match: re.Match[str]) -> list[str]:
         """The companies a group noun stands for: the last ones named before it."""
-        size = _GROUP_SIZE[(match["zh"] or match["en"]).lower()]
+        size = GROUP_SIZE[(match["zh"] or match["en"]).lower()]
         companies: list[str] = []
         for mention in reversed(self.names.before(match.start(), 60)):
             if self.names.type_of(mention.actor) == "company" and not mention.new and mention.actor not in companies:

@@ -27,7 +27,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from kg.extract.actors import OBJECT_BEFORE
+from kg.extract.actors import GROUP, GROUP_SIZE, OBJECT_BEFORE
 from kg.extract.metric import head_of
 from kg.extract.names import Mention, Names
 from kg.extract.reading import Figure
@@ -68,14 +68,6 @@ _DEFINITE = re.compile(
     r"(?![A-Za-z])|该项目|这笔交易|这座|该数据中心|该设施|项目",
     re.IGNORECASE,
 )
-#: 三家公司, the three companies, both companies: the companies named before them.
-_GROUP = re.compile(
-    r"(?P<zh>[两二三四五六七八九])家(?:公司|企业|巨头)|(?<![A-Za-z])(?:the\s+)?(?P<en>two|three|four|five|both)\s+"
-    r"(?:companies|firms|partners)(?![A-Za-z])",
-    re.IGNORECASE,
-)
-_GROUP_SIZE = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "two": 2, "both": 2,
-               "three": 3, "four": 4, "five": 5}  # fmt: skip
 _FROM = re.compile(r"(?<![A-Za-z])(?:from|by)\s+(?:(?:site\s+)?owners?\s+)?$", re.IGNORECASE)
 _TO_ZH = re.compile(r"(?:向|对|给|为|帮)\s?$")
 _AND = re.compile(r"^\s*(?:,\s*)?(?:(?:将|也|还)?\s*(?:与|和|同)|and|&|及|、|,|旗下)\s*$", re.IGNORECASE)
@@ -258,7 +250,7 @@ class Flows:
         if len(listed) >= 2 and re.fullmatch(r"[\s,，、]*", norm[listed[-1].end : clause[0]]):
             return self._coordinated(listed[::-1], backwards=True)  # A、B、C和D，今年投资…: each of them
         earlier = {m.actor for m in self.names.within(sentence_start, verb)}
-        if subject and (subject in earlier or _GROUP.search(norm, clause[0], verb)):
+        if subject and (subject in earlier or GROUP.search(norm, clause[0], verb)):
             return self._group(subject, clause)
         return []
 
@@ -350,10 +342,10 @@ class Flows:
 
     def _group(self, subject: str, clause: tuple[int, int]) -> list[str]:
         """三家公司, the three companies: the companies named before, each; else the subject itself."""
-        match = _GROUP.search(self.doc.norm, *clause)
+        match = GROUP.search(self.doc.norm, *clause)
         if not match:
             return [subject]
-        size = _GROUP_SIZE[(match["zh"] or match["en"]).lower()]
+        size = GROUP_SIZE[(match["zh"] or match["en"]).lower()]
         companies: list[str] = []
         for mention in reversed(self.names.before(match.start(), 60)):
             if self.names.type_of(mention.actor) == "company" and mention.actor not in companies and not mention.new:
